@@ -1,0 +1,232 @@
+//! Built-in roles and the permissions each holds: the one matrix the policy table, the menus
+//! and `GET /api/v1/roles` are read from.
+
+use super::PasswordProfile;
+
+/// What a route may require. Codes are stable: the UI and the audit log use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Permission {
+    UserRead,
+    UserWrite,
+    DepartmentRead,
+    DepartmentWrite,
+    RoleRead,
+    ParkRead,
+    ParkWrite,
+    EnterpriseRead,
+    EnterpriseWrite,
+    TokenOwn,
+    AuditRead,
+    MetricsRead,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 12] = [
+        Self::UserRead,
+        Self::UserWrite,
+        Self::DepartmentRead,
+        Self::DepartmentWrite,
+        Self::RoleRead,
+        Self::ParkRead,
+        Self::ParkWrite,
+        Self::EnterpriseRead,
+        Self::EnterpriseWrite,
+        Self::TokenOwn,
+        Self::AuditRead,
+        Self::MetricsRead,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::UserRead => "user.read",
+            Self::UserWrite => "user.write",
+            Self::DepartmentRead => "department.read",
+            Self::DepartmentWrite => "department.write",
+            Self::RoleRead => "role.read",
+            Self::ParkRead => "park.read",
+            Self::ParkWrite => "park.write",
+            Self::EnterpriseRead => "enterprise.read",
+            Self::EnterpriseWrite => "enterprise.write",
+            Self::TokenOwn => "token.own",
+            Self::AuditRead => "audit.read",
+            Self::MetricsRead => "metrics.read",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    ZoneLeader,
+    DepartmentStaff,
+    PartyStaff,
+    BranchSecretary,
+    Inspector,
+    Enterprise,
+    Worker,
+    ProvinceObserver,
+    SystemAdmin,
+    SecurityAdmin,
+    AuditAdmin,
+}
+
+/// How far a role's reach extends inside its zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Zone,
+    DepartmentSubtree,
+    OwnEnterprise,
+    PartySubtree,
+    OwnRecords,
+}
+
+impl Role {
+    pub const ALL: [Role; 11] = [
+        Self::ZoneLeader,
+        Self::DepartmentStaff,
+        Self::PartyStaff,
+        Self::BranchSecretary,
+        Self::Inspector,
+        Self::Enterprise,
+        Self::Worker,
+        Self::ProvinceObserver,
+        Self::SystemAdmin,
+        Self::SecurityAdmin,
+        Self::AuditAdmin,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ZoneLeader => "zone_leader",
+            Self::DepartmentStaff => "department_staff",
+            Self::PartyStaff => "party_staff",
+            Self::BranchSecretary => "branch_secretary",
+            Self::Inspector => "inspector",
+            Self::Enterprise => "enterprise",
+            Self::Worker => "worker",
+            Self::ProvinceObserver => "province_observer",
+            Self::SystemAdmin => "system_admin",
+            Self::SecurityAdmin => "security_admin",
+            Self::AuditAdmin => "audit_admin",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::ZoneLeader => "园区领导",
+            Self::DepartmentStaff => "科室工作人员",
+            Self::PartyStaff => "党群工作人员",
+            Self::BranchSecretary => "支部书记",
+            Self::Inspector => "巡查员",
+            Self::Enterprise => "企业账号",
+            Self::Worker => "职工",
+            Self::ProvinceObserver => "省级观察员",
+            Self::SystemAdmin => "系统管理员",
+            Self::SecurityAdmin => "安全管理员",
+            Self::AuditAdmin => "审计管理员",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::ZoneLeader => "Zone leader",
+            Self::DepartmentStaff => "Department staff",
+            Self::PartyStaff => "Party-work staff",
+            Self::BranchSecretary => "Branch secretary",
+            Self::Inspector => "Inspector",
+            Self::Enterprise => "Enterprise account",
+            Self::Worker => "Worker",
+            Self::ProvinceObserver => "Province observer",
+            Self::SystemAdmin => "System administrator",
+            Self::SecurityAdmin => "Security administrator",
+            Self::AuditAdmin => "Audit administrator",
+        }
+    }
+
+    /// The three separate administrators (三权分立): shorter sessions, never combined.
+    pub fn is_admin(self) -> bool {
+        matches!(self, Self::SystemAdmin | Self::SecurityAdmin | Self::AuditAdmin)
+    }
+
+    pub fn password_profile(self) -> PasswordProfile {
+        match self {
+            Self::Enterprise | Self::Worker => PasswordProfile::Asvs,
+            _ => PasswordProfile::Mlps,
+        }
+    }
+
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Self::DepartmentStaff | Self::Inspector => ScopeKind::DepartmentSubtree,
+            Self::Enterprise => ScopeKind::OwnEnterprise,
+            Self::BranchSecretary => ScopeKind::PartySubtree,
+            Self::Worker => ScopeKind::OwnRecords,
+            _ => ScopeKind::Zone,
+        }
+    }
+
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Self::SystemAdmin => &[
+                UserRead,
+                UserWrite,
+                DepartmentRead,
+                DepartmentWrite,
+                RoleRead,
+                ParkRead,
+                ParkWrite,
+                EnterpriseRead,
+                EnterpriseWrite,
+                TokenOwn,
+                MetricsRead,
+            ],
+            Self::SecurityAdmin => &[UserRead, RoleRead, DepartmentRead, TokenOwn, MetricsRead],
+            Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
+            Self::ZoneLeader => &[
+                UserRead,
+                DepartmentRead,
+                RoleRead,
+                ParkRead,
+                EnterpriseRead,
+                TokenOwn,
+            ],
+            Self::DepartmentStaff | Self::PartyStaff => {
+                &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn]
+            }
+            Self::BranchSecretary | Self::Worker => &[],
+            Self::Inspector => &[ParkRead, EnterpriseRead],
+            Self::Enterprise => &[EnterpriseRead, TokenOwn],
+            Self::ProvinceObserver => &[ParkRead],
+        }
+    }
+
+    pub fn has(self, p: Permission) -> bool {
+        self.permissions().contains(&p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separation_of_duties_no_admin_role_holds_another_admins_core_permission() {
+        // 三权分立: only the audit administrator reads the audit log; only the system
+        // administrator manages users.
+        for r in Role::ALL {
+            assert_eq!(r.has(Permission::AuditRead), r == Role::AuditAdmin, "{r:?}");
+            assert_eq!(r.has(Permission::UserWrite), r == Role::SystemAdmin, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn role_codes_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,3 @@
+mod identity;
+mod layering;
+mod uscc;

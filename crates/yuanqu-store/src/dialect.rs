@@ -1,0 +1,98 @@
+//! The only place that may branch on the database engine (docs/DB-PORTABILITY.md).
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
+    TransactionOptions,
+};
+
+use crate::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn from_url(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+    pub(crate) fn of(b: DbBackend) -> Self {
+        match b {
+            DbBackend::Postgres => Self::Postgres,
+            _ => Self::Sqlite,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+pub(crate) fn configure(engine: Engine, opts: &mut ConnectOptions) {
+    if engine == Engine::Sqlite {
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(std::time::Duration::from_secs(5))
+                .create_if_missing(true)
+        });
+    }
+}
+
+pub(crate) fn write_transaction_options(engine: Engine, opts: &mut TransactionOptions) {
+    if engine == Engine::Sqlite {
+        // Take the write lock at BEGIN, so two writers never deadlock on a lock upgrade.
+        opts.sqlite_transaction_mode = Some(sea_orm::SqliteTransactionMode::Immediate);
+    }
+}
+
+/// SQLITE_BUSY / SQLITE_LOCKED, PostgreSQL serialization failure (40001) and deadlock (40P01).
+pub(crate) fn is_retryable(e: &StoreError) -> bool {
+    let StoreError::Db(db) = e else { return false };
+    let text = db.to_string();
+    ["database is locked", "database table is locked", "(code: 5)", "(code: 6)", "40001", "40P01", "could not serialize", "deadlock detected"]
+        .iter()
+        .any(|needle| text.contains(needle))
+}
+
+pub(crate) async fn applied_migrations(conn: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    let backend = conn.get_database_backend();
+    let exists_sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'seaql_migrations' AND table_schema = current_schema()"
+        }
+        _ => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'",
+    };
+    let row = conn.query_one_raw(Statement::from_string(backend, exists_sql)).await?;
+    let n: i64 = match row {
+        Some(r) => r.try_get("", "n")?,
+        None => 0,
+    };
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let rows = conn
+        .query_all_raw(Statement::from_string(backend, "SELECT version FROM seaql_migrations ORDER BY version"))
+        .await?;
+    rows.iter().map(|r| r.try_get::<String>("", "version")).collect()
+}
+
+/// An online, consistent copy of a SQLite database (`VACUUM INTO`). PostgreSQL deployments use
+/// `pg_dump`; the command says so.
+pub async fn backup_sqlite(conn: &crate::Conn<'_>, dest: &str) -> crate::Result<()> {
+    if conn.engine() != Engine::Sqlite {
+        return Err(StoreError::Db(DbErr::Custom("backup of PostgreSQL: use pg_dump".into())));
+    }
+    conn.ex()
+        .execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [dest.into()]))
+        .await?;
+    Ok(())
+}

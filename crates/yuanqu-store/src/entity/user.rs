@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "app_user")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)] pub id: Uuid,
+    pub zone_id: Uuid,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub department_id: Option<Uuid>,
+    pub enterprise_id: Option<Uuid>,
+    pub phone: Option<String>,
+    pub password_hash: String,
+    pub password_changed_at: DateTimeUtc,
+    pub password_expires_at: Option<DateTimeUtc>,
+    pub must_change_password: bool,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

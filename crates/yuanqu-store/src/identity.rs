@@ -1,0 +1,540 @@
+//! Queries of the identity module: zones, parks, departments, enterprises, users, sessions,
+//! API tokens and login throttling. Every query of tenant data takes a `Scope`, except the
+//! pre-authentication lookups (zone by code, user by login, session and token by hash), which
+//! are keyed by secrets or the zone the caller named.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+use yuanqu_domain::{DataScope, Scope};
+
+use crate::entity::{
+    api_token, department, enterprise, login_throttle, park, password_history, session, user,
+    zone,
+};
+use crate::{Conn, Page, PageReq, Result, like_pattern};
+
+pub use api_token::Model as ApiTokenRow;
+pub use department::Model as DepartmentRow;
+pub use enterprise::Model as EnterpriseRow;
+pub use login_throttle::Model as ThrottleRow;
+pub use park::Model as ParkRow;
+pub use session::Model as SessionRow;
+pub use user::Model as UserRow;
+pub use zone::Model as ZoneRow;
+
+// ---------------------------------------------------------------- zones
+
+pub async fn zone_by_code(c: &Conn<'_>, code: &str) -> Result<Option<ZoneRow>> {
+    Ok(zone::Entity::find().filter(zone::Column::Code.eq(code)).one(c.ex()).await?)
+}
+
+pub async fn zone_by_id(c: &Conn<'_>, id: Uuid) -> Result<Option<ZoneRow>> {
+    Ok(zone::Entity::find_by_id(id).one(c.ex()).await?)
+}
+
+pub async fn insert_zone(c: &Conn<'_>, row: ZoneRow) -> Result<ZoneRow> {
+    let z = zone::ActiveModel {
+        id: Set(row.id),
+        code: Set(row.code),
+        name: Set(row.name),
+        created_at: Set(row.created_at),
+    }
+    .insert(c.ex())
+    .await?;
+    crate::audit::start_chain(c, z.id).await?;
+    Ok(z)
+}
+
+// ---------------------------------------------------------------- parks
+
+pub async fn parks(c: &Conn<'_>, scope: &Scope) -> Result<Vec<ParkRow>> {
+    Ok(park::Entity::find()
+        .filter(park::Column::ZoneId.eq(scope.zone_id()))
+        .order_by_asc(park::Column::Code)
+        .all(c.ex())
+        .await?)
+}
+
+pub async fn park(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<ParkRow>> {
+    Ok(park::Entity::find_by_id(id)
+        .filter(park::Column::ZoneId.eq(scope.zone_id()))
+        .one(c.ex())
+        .await?)
+}
+
+pub async fn insert_park(c: &Conn<'_>, scope: &Scope, row: ParkRow) -> Result<ParkRow> {
+    Ok(park::ActiveModel {
+        id: Set(row.id),
+        zone_id: Set(scope.zone_id()),
+        code: Set(row.code),
+        name: Set(row.name),
+        version: Set(1),
+        created_at: Set(row.created_at),
+    }
+    .insert(c.ex())
+    .await?)
+}
+
+/// Updates a park if `version` still matches; returns whether a row changed.
+pub async fn update_park(c: &Conn<'_>, scope: &Scope, row: &ParkRow) -> Result<bool> {
+    let r = park::Entity::update_many()
+        .col_expr(park::Column::Code, Expr::value(row.code.clone()))
+        .col_expr(park::Column::Name, Expr::value(row.name.clone()))
+        .col_expr(park::Column::Version, Expr::col(park::Column::Version).add(1))
+        .filter(park::Column::Id.eq(row.id))
+        .filter(park::Column::ZoneId.eq(scope.zone_id()))
+        .filter(park::Column::Version.eq(row.version))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+// ---------------------------------------------------------------- departments
+
+pub async fn departments(c: &Conn<'_>, scope: &Scope) -> Result<Vec<DepartmentRow>> {
+    Ok(department::Entity::find()
+        .filter(department::Column::ZoneId.eq(scope.zone_id()))
+        .order_by_asc(department::Column::CreatedAt)
+        .all(c.ex())
+        .await?)
+}
+
+pub async fn department(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<DepartmentRow>> {
+    Ok(department::Entity::find_by_id(id)
+        .filter(department::Column::ZoneId.eq(scope.zone_id()))
+        .one(c.ex())
+        .await?)
+}
+
+pub async fn insert_department(c: &Conn<'_>, scope: &Scope, row: DepartmentRow) -> Result<DepartmentRow> {
+    Ok(department::ActiveModel {
+        id: Set(row.id),
+        zone_id: Set(scope.zone_id()),
+        parent_id: Set(row.parent_id),
+        name: Set(row.name),
+        version: Set(1),
+        created_at: Set(row.created_at),
+    }
+    .insert(c.ex())
+    .await?)
+}
+
+pub async fn update_department(c: &Conn<'_>, scope: &Scope, row: &DepartmentRow) -> Result<bool> {
+    let r = department::Entity::update_many()
+        .col_expr(department::Column::Name, Expr::value(row.name.clone()))
+        .col_expr(department::Column::ParentId, Expr::value(row.parent_id))
+        .col_expr(department::Column::Version, Expr::col(department::Column::Version).add(1))
+        .filter(department::Column::Id.eq(row.id))
+        .filter(department::Column::ZoneId.eq(scope.zone_id()))
+        .filter(department::Column::Version.eq(row.version))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Deletes a department with no children and no users; returns whether it was deleted.
+pub async fn delete_department(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<bool> {
+    let r = department::Entity::delete_many()
+        .filter(department::Column::Id.eq(id))
+        .filter(department::Column::ZoneId.eq(scope.zone_id()))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+pub async fn department_has_dependents(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<bool> {
+    let children = department::Entity::find()
+        .filter(department::Column::ZoneId.eq(scope.zone_id()))
+        .filter(department::Column::ParentId.eq(id))
+        .count(c.ex())
+        .await?;
+    let users = user::Entity::find()
+        .filter(user::Column::ZoneId.eq(scope.zone_id()))
+        .filter(user::Column::DepartmentId.eq(id))
+        .count(c.ex())
+        .await?;
+    Ok(children + users > 0)
+}
+
+// ---------------------------------------------------------------- enterprises
+
+fn enterprise_scope(scope: &Scope) -> Condition {
+    let base = Condition::all().add(enterprise::Column::ZoneId.eq(scope.zone_id()));
+    match scope.data() {
+        DataScope::Enterprise(id) => base.add(enterprise::Column::Id.eq(*id)),
+        DataScope::Own(_) | DataScope::PartyOrganizations(_) => base.add(Expr::val(1).eq(0)),
+        DataScope::Zone | DataScope::Departments(_) => base,
+    }
+}
+
+pub async fn enterprises(
+    c: &Conn<'_>,
+    scope: &Scope,
+    q: Option<&str>,
+    park_id: Option<Uuid>,
+    page: PageReq,
+) -> Result<Page<EnterpriseRow>> {
+    let mut cond = enterprise_scope(scope);
+    if let Some(q) = q.filter(|q| !q.is_empty()) {
+        let p = like_pattern(q);
+        cond = cond.add(
+            Condition::any()
+                .add(enterprise::Column::Name.like(p.clone()))
+                .add(enterprise::Column::Uscc.like(p)),
+        );
+    }
+    if let Some(p) = park_id {
+        cond = cond.add(enterprise::Column::ParkId.eq(p));
+    }
+    let query = enterprise::Entity::find().filter(cond);
+    let total = query.clone().count(c.ex()).await?;
+    let items = query
+        .order_by_asc(enterprise::Column::Name)
+        .order_by_asc(enterprise::Column::Id)
+        .offset((page.page - 1) * page.size)
+        .limit(page.size)
+        .all(c.ex())
+        .await?;
+    Ok(Page { items, total })
+}
+
+pub async fn enterprise(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<EnterpriseRow>> {
+    Ok(enterprise::Entity::find_by_id(id)
+        .filter(enterprise_scope(scope))
+        .one(c.ex())
+        .await?)
+}
+
+pub async fn insert_enterprise(c: &Conn<'_>, scope: &Scope, row: EnterpriseRow) -> Result<EnterpriseRow> {
+    Ok(enterprise::ActiveModel {
+        id: Set(row.id),
+        zone_id: Set(scope.zone_id()),
+        park_id: Set(row.park_id),
+        name: Set(row.name),
+        uscc: Set(row.uscc),
+        version: Set(1),
+        created_at: Set(row.created_at),
+    }
+    .insert(c.ex())
+    .await?)
+}
+
+// ---------------------------------------------------------------- users
+
+fn user_scope(scope: &Scope) -> Condition {
+    let base = Condition::all().add(user::Column::ZoneId.eq(scope.zone_id()));
+    match scope.data() {
+        DataScope::Zone => base,
+        DataScope::Departments(ids) => base.add(user::Column::DepartmentId.is_in(ids.clone())),
+        DataScope::Enterprise(id) => base.add(user::Column::EnterpriseId.eq(*id)),
+        DataScope::Own(id) => base.add(user::Column::Id.eq(*id)),
+        DataScope::PartyOrganizations(_) => base.add(Expr::val(1).eq(0)),
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    pub q: Option<String>,
+    pub role: Option<String>,
+    pub department_id: Option<Uuid>,
+    /// `login`, `-login`, `created_at`, `-created_at`, `display_name`, `-display_name`.
+    pub sort: Option<String>,
+}
+
+pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -> Result<Page<UserRow>> {
+    let mut cond = user_scope(scope);
+    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+        let p = like_pattern(&q.to_lowercase());
+        cond = cond.add(
+            Condition::any()
+                .add(user::Column::Login.like(p.clone()))
+                .add(user::Column::DisplayName.like(like_pattern(q))),
+        );
+    }
+    if let Some(r) = &f.role {
+        cond = cond.add(user::Column::Role.eq(r.clone()));
+    }
+    if let Some(d) = f.department_id {
+        cond = cond.add(user::Column::DepartmentId.eq(d));
+    }
+    let query = user::Entity::find().filter(cond);
+    let total = query.clone().count(c.ex()).await?;
+    let (col, desc) = match f.sort.as_deref() {
+        Some("-login") => (user::Column::Login, true),
+        Some("display_name") => (user::Column::DisplayName, false),
+        Some("-display_name") => (user::Column::DisplayName, true),
+        Some("created_at") => (user::Column::CreatedAt, false),
+        Some("-created_at") => (user::Column::CreatedAt, true),
+        _ => (user::Column::Login, false),
+    };
+    let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
+    let items = query
+        .order_by_asc(user::Column::Id)
+        .offset((page.page - 1) * page.size)
+        .limit(page.size)
+        .all(c.ex())
+        .await?;
+    Ok(Page { items, total })
+}
+
+pub async fn user(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<UserRow>> {
+    Ok(user::Entity::find_by_id(id).filter(user_scope(scope)).one(c.ex()).await?)
+}
+
+/// Pre-authentication lookup by the zone the caller named and the (lower-cased) login.
+pub async fn user_by_login(c: &Conn<'_>, zone_id: Uuid, login: &str) -> Result<Option<UserRow>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Login.eq(login))
+        .one(c.ex())
+        .await?)
+}
+
+/// The user behind a validated session or token.
+pub async fn user_by_id_in_zone(c: &Conn<'_>, zone_id: Uuid, id: Uuid) -> Result<Option<UserRow>> {
+    Ok(user::Entity::find_by_id(id)
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .one(c.ex())
+        .await?)
+}
+
+pub async fn count_users_with_role(c: &Conn<'_>, zone_id: Uuid, role: &str) -> Result<u64> {
+    Ok(user::Entity::find()
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Role.eq(role))
+        .count(c.ex())
+        .await?)
+}
+
+pub async fn insert_user(c: &Conn<'_>, scope: &Scope, row: UserRow) -> Result<UserRow> {
+    let am = user::ActiveModel {
+        id: Set(row.id),
+        zone_id: Set(scope.zone_id()),
+        login: Set(row.login),
+        display_name: Set(row.display_name),
+        role: Set(row.role),
+        department_id: Set(row.department_id),
+        enterprise_id: Set(row.enterprise_id),
+        phone: Set(row.phone),
+        password_hash: Set(row.password_hash.clone()),
+        password_changed_at: Set(row.password_changed_at),
+        password_expires_at: Set(row.password_expires_at),
+        must_change_password: Set(row.must_change_password),
+        active: Set(row.active),
+        version: Set(1),
+        created_at: Set(row.created_at),
+    };
+    let u = am.insert(c.ex()).await?;
+    insert_password_history(c, &u, &row.password_hash, row.created_at).await?;
+    Ok(u)
+}
+
+/// Writes a user's editable fields if `version` still matches (CC-02).
+pub async fn update_user(c: &Conn<'_>, scope: &Scope, row: &UserRow) -> Result<bool> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::DisplayName, Expr::value(row.display_name.clone()))
+        .col_expr(user::Column::Role, Expr::value(row.role.clone()))
+        .col_expr(user::Column::DepartmentId, Expr::value(row.department_id))
+        .col_expr(user::Column::EnterpriseId, Expr::value(row.enterprise_id))
+        .col_expr(user::Column::Phone, Expr::value(row.phone.clone()))
+        .col_expr(user::Column::Active, Expr::value(row.active))
+        .col_expr(user::Column::PasswordHash, Expr::value(row.password_hash.clone()))
+        .col_expr(user::Column::PasswordChangedAt, Expr::value(row.password_changed_at))
+        .col_expr(user::Column::PasswordExpiresAt, Expr::value(row.password_expires_at))
+        .col_expr(user::Column::MustChangePassword, Expr::value(row.must_change_password))
+        .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
+        .filter(user_scope(scope))
+        .filter(user::Column::Id.eq(row.id))
+        .filter(user::Column::Version.eq(row.version))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+pub async fn insert_password_history(c: &Conn<'_>, u: &UserRow, hash: &str, at: DateTime<Utc>) -> Result<()> {
+    password_history::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        zone_id: Set(u.zone_id),
+        user_id: Set(u.id),
+        password_hash: Set(hash.to_owned()),
+        created_at: Set(at),
+    }
+    .insert(c.ex())
+    .await?;
+    Ok(())
+}
+
+/// The user's most recent password hashes, newest first.
+pub async fn recent_password_hashes(c: &Conn<'_>, u: &UserRow, n: u64) -> Result<Vec<String>> {
+    Ok(password_history::Entity::find()
+        .filter(password_history::Column::ZoneId.eq(u.zone_id))
+        .filter(password_history::Column::UserId.eq(u.id))
+        .order_by_desc(password_history::Column::CreatedAt)
+        .order_by_desc(password_history::Column::Id)
+        .limit(n)
+        .all(c.ex())
+        .await?
+        .into_iter()
+        .map(|r| r.password_hash)
+        .collect())
+}
+
+// ---------------------------------------------------------------- login throttling
+
+pub async fn throttle(c: &Conn<'_>, zone_id: Uuid, login: &str) -> Result<Option<ThrottleRow>> {
+    Ok(login_throttle::Entity::find()
+        .filter(login_throttle::Column::ZoneId.eq(zone_id))
+        .filter(login_throttle::Column::Login.eq(login))
+        .one(c.ex())
+        .await?)
+}
+
+pub async fn save_throttle(c: &Conn<'_>, row: ThrottleRow, existed: bool) -> Result<()> {
+    let am = login_throttle::ActiveModel {
+        id: Set(row.id),
+        zone_id: Set(row.zone_id),
+        login: Set(row.login),
+        failures: Set(row.failures),
+        window_start: Set(row.window_start),
+        locked_until: Set(row.locked_until),
+    };
+    if existed {
+        am.update(c.ex()).await?;
+    } else {
+        am.insert(c.ex()).await?;
+    }
+    Ok(())
+}
+
+pub async fn clear_throttle(c: &Conn<'_>, zone_id: Uuid, login: &str) -> Result<()> {
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::ZoneId.eq(zone_id))
+        .filter(login_throttle::Column::Login.eq(login))
+        .exec(c.ex())
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- sessions
+
+pub async fn insert_session(c: &Conn<'_>, row: SessionRow) -> Result<SessionRow> {
+    Ok(session::ActiveModel {
+        id: Set(row.id),
+        zone_id: Set(row.zone_id),
+        user_id: Set(row.user_id),
+        token_hash: Set(row.token_hash),
+        csrf_token: Set(row.csrf_token),
+        created_at: Set(row.created_at),
+        last_seen_at: Set(row.last_seen_at),
+        expires_at: Set(row.expires_at),
+        idle_secs: Set(row.idle_secs),
+        ip: Set(row.ip),
+    }
+    .insert(c.ex())
+    .await?)
+}
+
+pub async fn session_by_hash(c: &Conn<'_>, token_hash: &str) -> Result<Option<SessionRow>> {
+    Ok(session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash))
+        .one(c.ex())
+        .await?)
+}
+
+pub async fn touch_session(c: &Conn<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(at))
+        .filter(session::Column::Id.eq(id))
+        .exec(c.ex())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(c: &Conn<'_>, id: Uuid) -> Result<()> {
+    session::Entity::delete_by_id(id).exec(c.ex()).await?;
+    Ok(())
+}
+
+/// Ends every session of a user, except `keep` (the one changing its own password).
+pub async fn delete_user_sessions(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, keep: Option<Uuid>) -> Result<u64> {
+    let mut q = session::Entity::delete_many()
+        .filter(session::Column::ZoneId.eq(zone_id))
+        .filter(session::Column::UserId.eq(user_id));
+    if let Some(k) = keep {
+        q = q.filter(session::Column::Id.ne(k));
+    }
+    Ok(q.exec(c.ex()).await?.rows_affected)
+}
+
+// ---------------------------------------------------------------- API tokens
+
+pub async fn insert_token(c: &Conn<'_>, row: ApiTokenRow) -> Result<ApiTokenRow> {
+    Ok(api_token::ActiveModel {
+        id: Set(row.id),
+        zone_id: Set(row.zone_id),
+        user_id: Set(row.user_id),
+        name: Set(row.name),
+        prefix: Set(row.prefix),
+        token_hash: Set(row.token_hash),
+        created_at: Set(row.created_at),
+        expires_at: Set(row.expires_at),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(c.ex())
+    .await?)
+}
+
+/// The caller's own live tokens (the scope is always the owner).
+pub async fn tokens_of(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid) -> Result<Vec<ApiTokenRow>> {
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::ZoneId.eq(zone_id))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .order_by_desc(api_token::Column::CreatedAt)
+        .all(c.ex())
+        .await?)
+}
+
+pub async fn token_of(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, id: Uuid) -> Result<Option<ApiTokenRow>> {
+    Ok(api_token::Entity::find_by_id(id)
+        .filter(api_token::Column::ZoneId.eq(zone_id))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(c.ex())
+        .await?)
+}
+
+pub async fn revoke_token(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<bool> {
+    let r = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Some(at)))
+        .filter(api_token::Column::Id.eq(id))
+        .filter(api_token::Column::ZoneId.eq(zone_id))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+pub async fn token_by_hash(c: &Conn<'_>, token_hash: &str) -> Result<Option<ApiTokenRow>> {
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token_hash))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(c.ex())
+        .await?)
+}
+
+pub async fn touch_token(c: &Conn<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(at)))
+        .filter(api_token::Column::Id.eq(id))
+        .exec(c.ex())
+        .await?;
+    Ok(())
+}

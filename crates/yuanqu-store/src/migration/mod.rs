@@ -1,0 +1,20 @@
+//! The one migration set, for SQLite and PostgreSQL alike. Each migration runs in a
+//! transaction (CS-04); no triggers, procedures or sequences (invariant 6).
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
+
+/// Names of the migrations this binary knows, oldest first.
+pub fn known() -> Vec<String> {
+    Migrator::migrations().iter().map(|m| m.name().to_owned()).collect()
+}
