@@ -85,6 +85,14 @@ fn missing(needs: Needs) -> Vec<(&'static str, Option<&'static str>)> {
     out
 }
 
+fn names(missing: &[(&str, Option<&str>)]) -> String {
+    missing
+        .iter()
+        .map(|(what, _)| *what)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn instructions(missing: &[(&str, Option<&str>)]) -> String {
     let mut lines: Vec<String> = missing
         .iter()
@@ -122,7 +130,11 @@ pub fn ensure(needs: Needs) -> Result<()> {
         .iter()
         .all(|(what, pkg)| pkg.is_some() || *what == "cargo-nextest");
     if !can_install || !installable_by_us {
-        bail!("missing tools:\n{}", instructions(&missing_now));
+        bail!(
+            "missing {}\n{}",
+            names(&missing_now),
+            instructions(&missing_now)
+        );
     }
 
     let apt: Vec<&str> = missing_now.iter().filter_map(|(_, pkg)| *pkg).collect();

@@ -231,15 +231,20 @@ pub fn cmd_test(opts: Opts) -> Result<ExitCode> {
             stages.run("e2e", || e2e::run(&mut e2e_counts));
         }
     } else {
-        for name in [
-            "ui",
-            "fmt",
-            "clippy",
-            "tests (sqlite)",
-            "tests (postgres)",
-            "e2e",
-        ] {
-            stages.block(name, "install failed");
+        let stages_after = [
+            ("ui", false),
+            ("fmt", opts.no_lint),
+            ("clippy", opts.no_lint),
+            ("tests (sqlite)", false),
+            ("tests (postgres)", opts.no_pg),
+            ("e2e", opts.no_e2e),
+        ];
+        for (name, skipped) in stages_after {
+            if skipped {
+                stages.skip(name, "skipped on request");
+            } else {
+                stages.block(name, "install failed");
+            }
         }
     }
 
