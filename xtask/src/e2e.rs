@@ -134,7 +134,7 @@ pub fn verdict(counts: &Counts, exit_ok: bool, ci: bool) -> Result<()> {
     if problems.is_empty() {
         Ok(())
     } else {
-        bail!("e2e: {}", problems.join("; "))
+        bail!("{}", problems.join("; "))
     }
 }
 
@@ -176,6 +176,8 @@ pub fn run(counts: &mut Option<Counts>) -> Result<()> {
         .env("BASE_URL", srv.base_url())
         .env("DEMO_PASSWORD", &password)
         .env("CHROMIUM_PATH", CHROMIUM)
+        // Fallback for a config whose json reporter names no outputFile.
+        .env("PLAYWRIGHT_JSON_OUTPUT_FILE", &results)
         .dir(&e2e)
         .status()?;
     let log_tail = srv.log_tail(40);

@@ -24,7 +24,8 @@ impl Cluster {
              install it: apt-get install -y postgresql",
         )?;
         let as_postgres = util::is_root();
-        let base = std::env::temp_dir().join(format!("yuanqu-pg-{}", std::process::id()));
+        // Always /tmp (not $TMPDIR): the socket path must stay under ~100 bytes.
+        let base = PathBuf::from(format!("/tmp/yuanqu-pg-{}", std::process::id()));
         if base.exists() {
             std::fs::remove_dir_all(&base)
                 .with_context(|| format!("removing stale {}", base.display()))?;
