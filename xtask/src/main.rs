@@ -1,1 +1,96 @@
-fn main() {}
+//! Yuanqu's task runner: `cargo xtask <command>` (see `cargo xtask --help`).
+
+mod bench;
+mod e2e;
+mod install;
+mod pg;
+mod run;
+mod server;
+mod test;
+mod util;
+mod web;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Yuanqu development tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the UI and the server, load the demo zone on first run, serve on :8080.
+    Run {
+        /// Extra arguments for `yuanqu serve` (after `--`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Everything CI checks: tools, UI, fmt, clippy, tests on SQLite and PostgreSQL, e2e.
+    Test {
+        /// Skip the PostgreSQL test run (refused under CI=true).
+        #[arg(long)]
+        no_pg: bool,
+        /// Skip the Playwright suite (refused under CI=true).
+        #[arg(long)]
+        no_e2e: bool,
+        /// Skip fmt and clippy (refused under CI=true).
+        #[arg(long)]
+        no_lint: bool,
+    },
+    /// Start a throwaway PostgreSQL cluster, print its URL, stop it on Ctrl-C.
+    Pg,
+    /// Run only the Playwright suite against a fresh demo server.
+    E2e,
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        what: Bench,
+    },
+    /// Regenerate web/openapi.json and the web client's types.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// wrk against /healthz and an authenticated list endpoint (release build).
+    Api,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<ExitCode> {
+    std::env::set_current_dir(util::root())?;
+    if !matches!(command, Command::Run { .. }) {
+        util::install_ctrlc_handler()?;
+    }
+    match command {
+        Command::Run { args } => run::cmd_run(args).map(|()| ExitCode::SUCCESS),
+        Command::Test {
+            no_pg,
+            no_e2e,
+            no_lint,
+        } => test::cmd_test(test::Opts {
+            no_pg,
+            no_e2e,
+            no_lint,
+        }),
+        Command::Pg => pg::cmd_pg().map(|()| ExitCode::SUCCESS),
+        Command::E2e => e2e::cmd_e2e(),
+        Command::Bench { what: Bench::Api } => bench::cmd_bench_api().map(|()| ExitCode::SUCCESS),
+        Command::Openapi => web::cmd_openapi().map(|()| ExitCode::SUCCESS),
+    }
+}
