@@ -1,0 +1,73 @@
+//! Application errors with stable codes; the HTTP layer maps each to a status.
+
+use yuanqu_domain::FieldError;
+use yuanqu_store::{AsStoreError, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("authentication required")]
+    AuthRequired,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("login locked")]
+    Locked { retry_after_secs: i64 },
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, code: &'static str) -> Self {
+        Self::Validation(vec![FieldError::new(field, code)])
+    }
+
+    /// The stable code the UI translates.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::AuthRequired => "auth.required",
+            Self::InvalidCredentials => "auth.invalid_credentials",
+            Self::Locked { .. } => "auth.locked",
+            Self::PasswordChangeRequired => "auth.password_change_required",
+            Self::Forbidden => "auth.forbidden",
+            Self::NotFound => "not_found",
+            Self::Validation(_) => "validation.failed",
+            Self::Conflict(c) => c,
+            Self::PreconditionFailed => "precondition.failed",
+            Self::PreconditionRequired => "precondition.required",
+            Self::Store(StoreError::Busy) => "busy",
+            Self::Store(_) | Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl AsStoreError for AppError {
+    fn as_store_error(&self) -> Option<&StoreError> {
+        match self {
+            Self::Store(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Maps a unique-constraint violation to a conflict code, keeping other errors.
+pub fn unique_as(code: &'static str) -> impl Fn(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::Unique(_) => AppError::Conflict(code),
+        other => AppError::Store(other),
+    }
+}

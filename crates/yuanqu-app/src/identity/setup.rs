@@ -1,0 +1,203 @@
+//! Zones from the command line: the bootstrap administrator of a fresh install (AUTH-01) and
+//! the demo zone (`yuanqu demo`).
+
+use chrono::Duration;
+use yuanqu_domain::identity::Role;
+use yuanqu_domain::uscc::check_char;
+use yuanqu_domain::Scope;
+use yuanqu_store::identity::{self as q, ZoneRow};
+use yuanqu_store::Uuid;
+
+use super::org::{self, NewDepartment, NewEnterprise, NewPark};
+use super::users::{self, NewUser};
+use crate::audit::{self, By, Entry};
+use crate::{App, AppError, RequestCtx, secret};
+
+/// Who the command line acts as in the audit log.
+pub fn cli(zone_id: Uuid) -> By {
+    By { zone_id, user_id: None, login: Some("system".into()) }
+}
+
+pub async fn zone(app: &App, code: &str) -> Result<Option<ZoneRow>, AppError> {
+    Ok(q::zone_by_code(&app.db.conn(), code).await?)
+}
+
+pub async fn create_zone(app: &App, code: &str, name: &str) -> Result<ZoneRow, AppError> {
+    let now = app.now();
+    let row = ZoneRow { id: Uuid::now_v7(), code: code.to_owned(), name: name.to_owned(), created_at: now };
+    app.db
+        .write(|c| {
+            let row = row.clone();
+            Box::pin(async move {
+                let z = q::insert_zone(c, row).await.map_err(crate::error::unique_as("zone.code_taken"))?;
+                let e = Entry::new("zone.create", "zone", Some(z.id)).after(serde_json::json!({"code": z.code, "name": z.name}));
+                audit::record(c, now, &cli(z.id), &RequestCtx::default(), e).await?;
+                Ok(z)
+            })
+        })
+        .await
+}
+
+/// What a fresh install prints once.
+pub struct Bootstrap {
+    pub zone_code: String,
+    pub login: String,
+    pub password: String,
+}
+
+/// On a database with no zone: creates the zone and its only account, a system administrator
+/// with a random one-time password that must be changed at first sign-in and expires in 24 h.
+pub async fn bootstrap_if_empty(app: &App, zone_code: &str, zone_name: &str) -> Result<Option<Bootstrap>, AppError> {
+    if q::zone_by_code(&app.db.conn(), zone_code).await?.is_some() || any_zone(app).await? {
+        return Ok(None);
+    }
+    let z = create_zone(app, zone_code, zone_name).await?;
+    let password = secret::random_password();
+    let mut u = users::insert(
+        app,
+        &Scope::zone(z.id),
+        &cli(z.id),
+        NewUser {
+            login: "admin".into(),
+            display_name: "系统管理员".into(),
+            role: Role::SystemAdmin.code().into(),
+            password: password.clone(),
+            department_id: None,
+            enterprise_id: None,
+            phone: None,
+        },
+        &RequestCtx::default(),
+    )
+    .await?;
+    let now = app.now();
+    u.must_change_password = true;
+    u.password_expires_at = Some(now + Duration::hours(24));
+    app.db
+        .write(|c| {
+            let u = u.clone();
+            Box::pin(async move {
+                if !q::update_user(c, &Scope::zone(u.zone_id), &u).await? {
+                    return Err(AppError::PreconditionFailed);
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(Some(Bootstrap { zone_code: zone_code.to_owned(), login: "admin".into(), password }))
+}
+
+async fn any_zone(app: &App) -> Result<bool, AppError> {
+    Ok(!yuanqu_store::audit::zones_with_chains(&app.db.conn()).await?.is_empty())
+}
+
+/// The demo accounts: login, role, display name.
+pub const DEMO_ACCOUNTS: [(&str, Role, &str); 11] = [
+    ("admin", Role::SystemAdmin, "系统管理员 王强"),
+    ("security", Role::SecurityAdmin, "安全管理员 林芳"),
+    ("auditor", Role::AuditAdmin, "审计管理员 陈静"),
+    ("leader", Role::ZoneLeader, "管委会主任 许国华"),
+    ("staff", Role::DepartmentStaff, "经发局 吴晓明"),
+    ("party", Role::PartyStaff, "党群工作部 黄丽"),
+    ("secretary", Role::BranchSecretary, "支部书记 施建军"),
+    ("inspector", Role::Inspector, "安全巡查员 蔡志勇"),
+    ("enterprise", Role::Enterprise, "恒安食品 企业联络员"),
+    ("worker", Role::Worker, "职工 李娜"),
+    ("observer", Role::ProvinceObserver, "省商务厅 观察员"),
+];
+
+/// A USCC with a valid check character, built from a 17-character body.
+fn uscc(body: &str) -> String {
+    format!("{body}{}", check_char(body).unwrap_or('0'))
+}
+
+/// Loads the demo zone `demo` if it is not there yet. Returns false if it already was.
+pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
+    if zone(app, "demo").await?.is_some() {
+        return Ok(false);
+    }
+    let z = create_zone(app, "demo", "晋江经济开发区（演示）").await?;
+    let scope = Scope::zone(z.id);
+    let by = cli(z.id);
+    let ctx = RequestCtx::default();
+    let mut parks = Vec::new();
+    for (code, name) in [("SP", "食品园"), ("AD", "安东园"), ("WL", "五里园")] {
+        parks.push(org::create_park_as(app, &scope, &by, NewPark { code: code.into(), name: name.into() }, &ctx).await?);
+    }
+    let mut depts = Vec::new();
+    for name in ["党政办公室", "经济发展局", "安全生产监督管理局", "企业服务中心", "党群工作部"] {
+        depts.push(org::create_department_as(app, &scope, &by, NewDepartment { name: name.into(), parent_id: None }, &ctx).await?);
+    }
+    let economy = depts[1].id;
+    org::create_department_as(app, &scope, &by, NewDepartment { name: "统计科".into(), parent_id: Some(economy) }, &ctx).await?;
+    let mut enterprises = Vec::new();
+    for (i, (name, body)) in [
+        ("恒安食品有限公司", "91350582MA2Y0SP01"),
+        ("安东鞋服有限公司", "91350582MA2Y0AD02"),
+        ("五里新材料科技有限公司", "91350582MA2Y0WL03"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let park_id = parks[i].id;
+        enterprises.push(
+            org::create_enterprise_as(app, &scope, &by, NewEnterprise { name: name.into(), uscc: uscc(body), park_id }, &ctx).await?,
+        );
+    }
+    for (login, role, display) in DEMO_ACCOUNTS {
+        let department_id = match role {
+            Role::DepartmentStaff => Some(economy),
+            Role::Inspector => Some(depts[2].id),
+            Role::PartyStaff | Role::BranchSecretary => Some(depts[4].id),
+            Role::ZoneLeader | Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => Some(depts[0].id),
+            _ => None,
+        };
+        let enterprise_id = (role == Role::Enterprise).then(|| enterprises[0].id);
+        users::insert(
+            app,
+            &scope,
+            &by,
+            NewUser {
+                login: login.into(),
+                display_name: display.into(),
+                role: role.code().into(),
+                password: password.to_owned(),
+                department_id,
+                enterprise_id,
+                phone: Some(format!("1385958{:04}", DEMO_ACCOUNTS.iter().position(|a| a.0 == login).unwrap_or(0))),
+            },
+            &ctx,
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Sets a new password from the command line (`yuanqu user reset-password`); the user must
+/// change it at next sign-in, and every session ends.
+pub async fn reset_password(app: &App, zone_code: &str, login: &str, password: &str) -> Result<(), AppError> {
+    let z = zone(app, zone_code).await?.ok_or_else(|| AppError::field("zone", "not_found"))?;
+    let c = app.db.conn();
+    let login = login.trim().to_lowercase();
+    let mut u = q::user_by_login(&c, z.id, &login).await?.ok_or_else(|| AppError::field("login", "not_found"))?;
+    let role = Role::parse(&u.role).unwrap_or(Role::Worker);
+    let hash = users::checked_new_password(&c, &u, role, password, "password").await?;
+    let now = app.now();
+    u.password_hash = hash;
+    u.password_changed_at = now;
+    u.password_expires_at = None;
+    u.must_change_password = true;
+    app.db
+        .write(|c| {
+            let u = u.clone();
+            Box::pin(async move {
+                if !q::update_user(c, &Scope::zone(u.zone_id), &u).await? {
+                    return Err(AppError::PreconditionFailed);
+                }
+                q::clear_throttle(c, u.zone_id, &u.login).await?;
+                q::insert_password_history(c, &u, &u.password_hash, now).await?;
+                q::delete_user_sessions(c, u.zone_id, u.id, None).await?;
+                audit::record(c, now, &cli(u.zone_id), &RequestCtx::default(), Entry::new("user.password_reset", "user", Some(u.id))).await
+            })
+        })
+        .await
+}
