@@ -1,1 +1,206 @@
-//! yuanqu-http
+//! The HTTP face of Yuanqu: axum routers per module, DTOs with OpenAPI schemas, the policy
+//! layer, problem+json errors, security headers and the embedded web UI. No SQL.
+
+pub mod audit;
+pub mod error;
+pub mod extract;
+pub mod identity;
+pub mod ops;
+pub mod policy;
+pub mod security;
+pub mod spa;
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use utoipa::OpenApi;
+use yuanqu_app::App;
+
+/// HTTP settings.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Mark the session cookie `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// The reverse proxy whose `X-Forwarded-For` is believed.
+    pub trusted_proxy: Option<IpAddr>,
+    /// Largest request body (AV-01).
+    pub body_limit: usize,
+    /// Sign-in attempts per minute from one address.
+    pub login_per_minute: u32,
+    /// Longest time a request may take.
+    pub request_timeout: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            trusted_proxy: None,
+            body_limit: 1024 * 1024,
+            login_per_minute: 30,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<HttpConfig>,
+    pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub metrics: Option<PrometheusHandle>,
+}
+
+impl AppState {
+    pub fn new(app: App, config: HttpConfig, metrics: Option<PrometheusHandle>) -> Self {
+        let per_min = NonZeroU32::new(config.login_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self { app, login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))), config: Arc::new(config), metrics }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Yuanqu 园区 API", version = "1", description = "Operating platform of an economic development zone. See docs/API.md."),
+    paths(
+        identity::login, identity::logout, identity::me, identity::change_password,
+        identity::list_users, identity::create_user, identity::get_user, identity::update_user,
+        identity::list_departments, identity::create_department, identity::update_department, identity::delete_department,
+        identity::list_roles,
+        identity::list_parks, identity::create_park, identity::update_park,
+        identity::list_enterprises, identity::create_enterprise, identity::get_enterprise,
+        identity::list_tokens, identity::create_token, identity::revoke_token,
+        audit::search, audit::verify,
+        ops::healthz, ops::readyz, ops::metrics,
+    ),
+    components(schemas(error::Problem, error::FieldErrorDto)),
+    tags((name = "auth", description = "登录与会话 Sign-in and sessions"))
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI 3.1 document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// A route that is not in the policy table.
+#[derive(Debug, thiserror::Error)]
+#[error("route {method} {path} has no entry in the policy table")]
+pub struct UndeclaredRoute {
+    pub method: String,
+    pub path: String,
+}
+
+/// Collects routes, refusing any that the policy table does not declare (AZ-01).
+pub struct Routes {
+    router: Router<AppState>,
+    declared: Vec<(String, String)>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Self { router: Router::new(), declared: Vec::new() }
+    }
+
+    fn add(mut self, method: Method, path: &str, handler: MethodRouter<AppState>) -> Result<Self, UndeclaredRoute> {
+        if policy::lookup(&method, path).is_none() {
+            return Err(UndeclaredRoute { method: method.to_string(), path: path.to_owned() });
+        }
+        self.declared.push((method.to_string(), path.to_owned()));
+        self.router = self.router.route(path, handler);
+        Ok(self)
+    }
+
+    /// `(method, path)` of every route added.
+    pub fn declared(&self) -> &[(String, String)] {
+        &self.declared
+    }
+}
+
+macro_rules! get_ {
+    ($h:expr) => {
+        on(MethodFilter::GET, $h)
+    };
+}
+
+/// Every API route, each checked against the policy table.
+pub fn routes() -> Result<Routes, UndeclaredRoute> {
+    use identity as i;
+    let r = Routes::new();
+    let r = r.add(Method::POST, "/api/v1/auth/login", on(MethodFilter::POST, i::login))?;
+    let r = r.add(Method::POST, "/api/v1/auth/logout", on(MethodFilter::POST, i::logout))?;
+    let r = r.add(Method::GET, "/api/v1/auth/me", get_!(i::me))?;
+    let r = r.add(Method::POST, "/api/v1/auth/password", on(MethodFilter::POST, i::change_password))?;
+    let r = r.add(Method::GET, "/api/v1/users", get_!(i::list_users).post(i::create_user))?;
+    let r = r.add(Method::POST, "/api/v1/users", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/users/{id}", get_!(i::get_user).patch(i::update_user))?;
+    let r = r.add(Method::PATCH, "/api/v1/users/{id}", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/departments", get_!(i::list_departments).post(i::create_department))?;
+    let r = r.add(Method::POST, "/api/v1/departments", MethodRouter::new())?;
+    let r = r.add(Method::PATCH, "/api/v1/departments/{id}", on(MethodFilter::PATCH, i::update_department).delete(i::delete_department))?;
+    let r = r.add(Method::DELETE, "/api/v1/departments/{id}", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/roles", get_!(i::list_roles))?;
+    let r = r.add(Method::GET, "/api/v1/parks", get_!(i::list_parks).post(i::create_park))?;
+    let r = r.add(Method::POST, "/api/v1/parks", MethodRouter::new())?;
+    let r = r.add(Method::PATCH, "/api/v1/parks/{id}", on(MethodFilter::PATCH, i::update_park))?;
+    let r = r.add(Method::GET, "/api/v1/enterprises", get_!(i::list_enterprises).post(i::create_enterprise))?;
+    let r = r.add(Method::POST, "/api/v1/enterprises", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/enterprises/{id}", get_!(i::get_enterprise))?;
+    let r = r.add(Method::GET, "/api/v1/tokens", get_!(i::list_tokens).post(i::create_token))?;
+    let r = r.add(Method::POST, "/api/v1/tokens", MethodRouter::new())?;
+    let r = r.add(Method::DELETE, "/api/v1/tokens/{id}", on(MethodFilter::DELETE, i::revoke_token))?;
+    let r = r.add(Method::GET, "/api/v1/audit", get_!(audit::search))?;
+    let r = r.add(Method::GET, "/api/v1/audit/verify", get_!(audit::verify))?;
+    let r = r.add(Method::GET, "/healthz", get_!(ops::healthz))?;
+    let r = r.add(Method::GET, "/readyz", get_!(ops::readyz))?;
+    let r = r.add(Method::GET, "/metrics", get_!(ops::metrics))?;
+    Ok(r)
+}
+
+/// The whole application: API behind the policy layer, OpenAPI and Swagger UI, the web UI.
+pub fn router(state: AppState) -> Result<Router, UndeclaredRoute> {
+    let routes = routes()?;
+    let body_limit = state.config.body_limit;
+    let timeout = state.config.request_timeout;
+    let api = routes
+        .router
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), security::enforce))
+        .with_state(state);
+    let request_id = HeaderName::from_static("x-request-id");
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi());
+    Ok(Router::new()
+        .merge(api)
+        .merge(docs)
+        .fallback(spa::serve)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(security::problem_request_id))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(track_metrics))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid)))
+}
+
+async fn track_metrics(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let start = std::time::Instant::now();
+    let method = req.method().to_string();
+    let path = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_else(|| "other".into());
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status).increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "path" => path).record(start.elapsed().as_secs_f64());
+    res
+}

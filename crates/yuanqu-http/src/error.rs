@@ -1,0 +1,107 @@
+//! Errors as `application/problem+json` with a stable `code` and the request ID; never a stack
+//! trace or SQL (IV-04).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use yuanqu_app::AppError;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldErrorDto {
+    pub field: String,
+    pub code: String,
+}
+
+/// RFC 9457 problem details, with Yuanqu's `code`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldErrorDto>,
+}
+
+/// An error on its way out; the request ID is added by the `problem_request_id` layer.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub title: String,
+    pub errors: Vec<FieldErrorDto>,
+    pub retry_after: Option<i64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, title: &str) -> Self {
+        Self { status, code: code.to_owned(), title: title.to_owned(), errors: Vec::new(), retry_after: None }
+    }
+    pub fn field(mut self, field: &str, code: &str) -> Self {
+        self.errors.push(FieldErrorDto { field: field.to_owned(), code: code.to_owned() });
+        self
+    }
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found")
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let code = e.code();
+        let (status, title) = match &e {
+            AppError::AuthRequired => (StatusCode::UNAUTHORIZED, "Sign-in required"),
+            AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "Wrong zone, login ID or password"),
+            AppError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "This login ID is locked for a while"),
+            AppError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "Change your password first"),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "Your role does not allow this"),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+            AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Some fields are not valid"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "Conflicts with existing data"),
+            AppError::PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "The record was changed by someone else"),
+            AppError::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "If-Match is required"),
+            AppError::Store(yuanqu_store::StoreError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "Busy, try again"),
+            AppError::Store(_) | AppError::Internal(_) => {
+                tracing::error!(error = %e, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
+            }
+        };
+        let mut out = Self::new(status, code, title);
+        match e {
+            AppError::Validation(errs) => {
+                out.errors = errs.into_iter().map(|f| FieldErrorDto { field: f.field, code: f.code.to_owned() }).collect();
+            }
+            AppError::Locked { retry_after_secs } => out.retry_after = Some(retry_after_secs),
+            AppError::Store(yuanqu_store::StoreError::Busy) => out.retry_after = Some(1),
+            _ => {}
+        }
+        out
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Problem {
+            type_: "about:blank".into(),
+            title: self.title,
+            status: self.status.as_u16(),
+            code: self.code,
+            request_id: None,
+            errors: self.errors,
+        };
+        let mut res = (self.status, axum::Json(body)).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(s) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,65 @@
+//! The one policy table (AZ-01): every route and the permission it requires. The router refuses
+//! to start with a route that is not here, and a test checks routes = policy = OpenAPI.
+
+use axum::http::Method;
+use yuanqu_domain::identity::Permission;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No sign-in needed.
+    Public,
+    /// Any signed-in user, also one who must change the password first.
+    SignedIn,
+    /// A signed-in user holding the permission.
+    Perm(Permission),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+use Access::*;
+use Permission::*;
+
+const fn r(method: &'static str, path: &'static str, access: Access) -> Rule {
+    Rule { method, path, access }
+}
+
+/// Paths are the router's (axum `{param}` syntax), without the `/api/v1` prefix for API routes.
+pub const POLICY: &[Rule] = &[
+    r("POST", "/api/v1/auth/login", Public),
+    r("POST", "/api/v1/auth/logout", SignedIn),
+    r("GET", "/api/v1/auth/me", SignedIn),
+    r("POST", "/api/v1/auth/password", SignedIn),
+    r("GET", "/api/v1/users", Perm(UserRead)),
+    r("POST", "/api/v1/users", Perm(UserWrite)),
+    r("GET", "/api/v1/users/{id}", Perm(UserRead)),
+    r("PATCH", "/api/v1/users/{id}", Perm(UserWrite)),
+    r("GET", "/api/v1/departments", Perm(DepartmentRead)),
+    r("POST", "/api/v1/departments", Perm(DepartmentWrite)),
+    r("PATCH", "/api/v1/departments/{id}", Perm(DepartmentWrite)),
+    r("DELETE", "/api/v1/departments/{id}", Perm(DepartmentWrite)),
+    r("GET", "/api/v1/roles", Perm(RoleRead)),
+    r("GET", "/api/v1/parks", Perm(ParkRead)),
+    r("POST", "/api/v1/parks", Perm(ParkWrite)),
+    r("PATCH", "/api/v1/parks/{id}", Perm(ParkWrite)),
+    r("GET", "/api/v1/enterprises", Perm(EnterpriseRead)),
+    r("POST", "/api/v1/enterprises", Perm(EnterpriseWrite)),
+    r("GET", "/api/v1/enterprises/{id}", Perm(EnterpriseRead)),
+    r("GET", "/api/v1/tokens", Perm(TokenOwn)),
+    r("POST", "/api/v1/tokens", Perm(TokenOwn)),
+    r("DELETE", "/api/v1/tokens/{id}", Perm(TokenOwn)),
+    r("GET", "/api/v1/audit", Perm(AuditRead)),
+    r("GET", "/api/v1/audit/verify", Perm(AuditRead)),
+    r("GET", "/healthz", Public),
+    r("GET", "/readyz", Public),
+    r("GET", "/metrics", Perm(MetricsRead)),
+];
+
+pub fn lookup(method: &Method, path: &str) -> Option<&'static Rule> {
+    POLICY.iter().find(|r| r.method == method.as_str() && r.path == path)
+}
+
