@@ -11,9 +11,13 @@ export function demoPassword(): string {
   return pw;
 }
 
-/** Fills the login form and submits it (does not wait for the result). */
-export async function submitLogin(page: Page, login: string, password: string, zone = ZONE): Promise<void> {
-  await page.goto('/login');
+/**
+ * Fills the login form and submits it (does not wait for the result). With `stay`, uses the
+ * login page already shown (e.g. one carrying a `redirect`).
+ */
+export async function submitLogin(page: Page, login: string, password: string, opts: { zone?: string; stay?: boolean } = {}): Promise<void> {
+  const zone = opts.zone ?? ZONE;
+  if (!opts.stay) await page.goto('/login');
   await page.getByTestId('login-zone').fill(zone);
   await page.getByTestId('login-login').fill(login);
   await page.getByTestId('login-password').fill(password);

@@ -111,6 +111,7 @@ test('admin creates a department and a staff member who then logs in with fewer 
       await expect(staff.getByTestId('page-403')).toContainText('Access denied');
       // The choice is remembered.
       await staff.getByTestId('menu-home').click();
+      await expect(staff).toHaveURL(/\/$/);
       await staff.reload();
       await expect(staff.getByTestId('breadcrumb')).toContainText('Home');
       await expect(staff.getByTestId('home-title')).toContainText('Welcome');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login, menuKeys, submitLogin } from '../support/app';
+import { demoPassword, login, menuKeys, submitLogin } from '../support/app';
 import { DEMO_ACCOUNTS, expectedMenu } from '../support/roles';
 
 test.describe('login', () => {
@@ -16,8 +16,8 @@ test.describe('login', () => {
 
   test('an anonymous visitor of a page is sent to the login page and back after logging in', async ({ page }) => {
     await page.goto('/parks');
-    await expect(page).toHaveURL(/\/login\?redirect=%2Fparks/);
-    await submitLogin(page, 'observer', process.env.DEMO_PASSWORD ?? '');
+    await expect(page).toHaveURL(/\/login\?redirect=(%2F|\/)parks/);
+    await submitLogin(page, 'observer', demoPassword(), { stay: true });
     await expect(page).toHaveURL(/\/parks$/);
     await expect(page.getByTestId('parks-table')).toBeVisible();
   });
