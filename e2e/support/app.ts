@@ -42,7 +42,7 @@ export async function menuKeys(page: Page, scope?: Locator): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await expect(page.locator('.el-loading-mask')).toHaveCount(0);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
 /** Picks an option of an Element Plus select (options live in a teleported popper). */

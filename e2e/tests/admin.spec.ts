@@ -85,8 +85,12 @@ test('admin creates a department and a staff member who then logs in with fewer 
     try {
       await login(staff, staffLogin, staffPassword);
       // An account created with an initial password may have to change it first.
-      if (await staff.getByTestId('must-change-password').isVisible()) {
+      const forced = staff.getByTestId('must-change-password');
+      await expect(staff.getByTestId('home-welcome').or(forced)).toBeVisible();
+      if (await forced.isVisible()) {
         await expect(staff).toHaveURL(/\/profile/);
+        await expect(staff.getByTestId('side-menu')).toHaveCount(0);
+        await screenshot(staff, 'staff-must-change-password');
         await staff.getByTestId('pw-current').fill(staffPassword);
         await staff.getByTestId('pw-new').fill('Yq!Staff-2026-xyz');
         await staff.getByTestId('pw-confirm').fill('Yq!Staff-2026-xyz');

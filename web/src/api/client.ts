@@ -140,7 +140,8 @@ async function unwrap<T>(call: Promise<Result<T>>, opts: { isLogin?: boolean } =
   const problem = typeof res.error === 'object' && res.error !== null ? (res.error as Partial<Problem>) : undefined;
   const ra = Number(response.headers.get('Retry-After'));
   const err = new ApiError(response.status, problem, Number.isFinite(ra) && ra > 0 ? ra : undefined);
-  if (response.status === 401 && !opts.isLogin) hooks.onUnauthorized();
+  // 401 auth.invalid_credentials answers a wrong password (login, password change), not a lost session.
+  if (response.status === 401 && !opts.isLogin && err.code !== 'auth.invalid_credentials') hooks.onUnauthorized();
   if (response.status === 403 && err.code === 'auth.password_change_required') hooks.onPasswordChangeRequired();
   throw err;
 }

@@ -199,6 +199,7 @@ const en: Messages = {
     newPassword: 'New password',
     confirmPassword: 'Confirm new password',
     mismatch: 'The two new passwords do not match',
+    currentWrong: 'The current password is wrong',
     sameAsCurrent: 'The new password must differ from the current one',
     mustChange: 'This is your first login or your password was reset: change your password before using the system.',
     changed: 'Password changed',

@@ -197,6 +197,7 @@ export default {
     newPassword: '新密码',
     confirmPassword: '确认新密码',
     mismatch: '两次输入的新密码不一致',
+    currentWrong: '当前密码不正确',
     sameAsCurrent: '新密码不能与当前密码相同',
     mustChange: '首次登录或密码已被重置，请先修改密码后再使用系统。',
     changed: '密码已修改',
