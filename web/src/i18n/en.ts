@@ -4,7 +4,7 @@ import type { Messages } from './index';
 const en: Messages = {
   app: {
     name: 'Yuanqu',
-    fullName: 'Yuanqu Zone Platform',
+    fullName: 'Yuanqu Platform',
     loading: 'Loading…',
   },
   common: {
