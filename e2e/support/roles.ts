@@ -1,0 +1,61 @@
+/**
+ * The backend's role → permission matrix (crates/yuanqu-domain/src/identity/role.rs, served by
+ * GET /api/v1/roles) and what the side menu must show for it.
+ */
+export const ROLE_PERMISSIONS: Record<string, string[]> = {
+  system_admin: [
+    'user.read', 'user.write', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
+    'enterprise.read', 'enterprise.write', 'token.own', 'metrics.read',
+  ],
+  security_admin: ['user.read', 'role.read', 'department.read', 'token.own', 'metrics.read'],
+  audit_admin: ['audit.read', 'user.read', 'role.read', 'token.own'],
+  zone_leader: ['user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own'],
+  department_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own'],
+  party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own'],
+  branch_secretary: [],
+  inspector: ['park.read', 'enterprise.read'],
+  enterprise: ['enterprise.read', 'token.own'],
+  worker: [],
+  province_observer: ['park.read'],
+};
+
+/** The demo zone's accounts (zone code `demo`, password $DEMO_PASSWORD). */
+export const DEMO_ACCOUNTS: { login: string; role: string }[] = [
+  { login: 'admin', role: 'system_admin' },
+  { login: 'security', role: 'security_admin' },
+  { login: 'auditor', role: 'audit_admin' },
+  { login: 'leader', role: 'zone_leader' },
+  { login: 'staff', role: 'department_staff' },
+  { login: 'party', role: 'party_staff' },
+  { login: 'secretary', role: 'branch_secretary' },
+  { login: 'inspector', role: 'inspector' },
+  { login: 'enterprise', role: 'enterprise' },
+  { login: 'worker', role: 'worker' },
+  { login: 'observer', role: 'province_observer' },
+];
+
+/** Side-menu entry (test id `menu-<key>`) → the permission it needs. */
+export const MENU_PERMISSION: Record<string, string> = {
+  users: 'user.read',
+  departments: 'department.read',
+  roles: 'role.read',
+  parks: 'park.read',
+  enterprises: 'enterprise.read',
+  tokens: 'token.own',
+  audit: 'audit.read',
+};
+
+/** Entries every logged-in user has: the home page and the profile. */
+export const ALWAYS_IN_MENU = ['home', 'profile'];
+
+export function can(role: string, perm: string): boolean {
+  return (ROLE_PERMISSIONS[role] ?? []).includes(perm);
+}
+
+/** The menu keys a role must see, sorted. */
+export function expectedMenu(role: string): string[] {
+  const keys = Object.entries(MENU_PERMISSION)
+    .filter(([, perm]) => can(role, perm))
+    .map(([key]) => key);
+  return [...ALWAYS_IN_MENU, ...keys].sort();
+}

@@ -1,0 +1,63 @@
+// Fails when the locale files do not have exactly the same key set.
+// Plain node: the .ts locale files are transpiled with the project's TypeScript.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const dir = fileURLToPath(new URL('../src/i18n/', import.meta.url));
+const LOCALES = ['zh-CN', 'en'];
+
+async function load(name) {
+  const src = readFileSync(`${dir}${name}.ts`, 'utf8');
+  const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText
+    .replace(/^import .*$/gm, '');
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
+  return mod.default;
+}
+
+function flatten(obj, prefix = '', out = new Map()) {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object') flatten(v, key, out);
+    else out.set(key, v);
+  }
+  return out;
+}
+
+const maps = {};
+for (const l of LOCALES) maps[l] = flatten(await load(l));
+let failed = 0;
+const [base, ...others] = LOCALES;
+for (const other of others) {
+  for (const k of maps[base].keys()) if (!maps[other].has(k)) { console.error(`missing in ${other}: ${k}`); failed++; }
+  for (const k of maps[other].keys()) if (!maps[base].has(k)) { console.error(`missing in ${base}: ${k}`); failed++; }
+}
+for (const l of LOCALES) {
+  for (const [k, v] of maps[l]) {
+    if (typeof v !== 'string' || v.trim() === '') { console.error(`empty or non-string value in ${l}: ${k}`); failed++; }
+  }
+}
+// Every error code of docs/API.md must be translated (errors.<code>).
+const CODES = [
+  'request.malformed', 'auth.required', 'auth.invalid_credentials', 'auth.password_change_required', 'auth.forbidden',
+  'csrf.cross_site', 'csrf.token', 'not_found', 'user.login_taken', 'department.cycle', 'department.not_empty',
+  'park.code_taken', 'enterprise.uscc_taken', 'precondition.failed', 'precondition.required', 'request.too_large',
+  'request.unsupported_media_type', 'validation.failed', 'required', 'too_long', 'uscc.format', 'uscc.check_char',
+  'password.too_short', 'password.classes', 'password.common', 'password.reused', 'login.format', 'role.unknown',
+  'auth.locked', 'rate_limited', 'internal',
+];
+const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
+  'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
+const PERMS = ['user.read', 'user.write', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
+  'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read'];
+for (const l of LOCALES) {
+  for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
+  for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }
+  for (const p of PERMS) if (!maps[l].has(`perm.${p}`)) { console.error(`${l}: permission not translated: perm.${p}`); failed++; }
+}
+const n = maps[base].size;
+if (failed) {
+  console.error(`check:i18n: ${failed} problem(s)`);
+  process.exit(1);
+}
+console.log(`check:i18n: ${LOCALES.join(', ')} have the same ${n} keys; all error codes, roles and permissions translated`);

@@ -1,0 +1,219 @@
+/**
+ * The one API client of the web UI. Every HTTP call goes through here.
+ *
+ * - base `/api/v1`, cookies same-origin;
+ * - `X-CSRF-Token` on unsafe methods (from the auth store, via `configureApi`);
+ * - `If-Match: "<version>"` on PATCH (helpers below);
+ * - problem+json → `ApiError` carrying `code`, `status`, `errors[]`;
+ * - 401 → login, 403 `auth.password_change_required` → profile password form.
+ *
+ * Types come from `schema.d.ts`, generated from `openapi.json` by `npm run gen:api`.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+type Schemas = components['schemas'];
+export type MeDto = Schemas['MeDto'];
+export type UserDto = Schemas['UserDto'];
+export type NewUserDto = Schemas['NewUserDto'];
+export type UserPatchDto = Schemas['UserPatchDto'];
+export type DepartmentDto = Schemas['DepartmentDto'];
+export type NewDepartmentDto = Schemas['NewDepartmentDto'];
+export type DepartmentPatchDto = Schemas['DepartmentPatchDto'];
+export type RoleDto = Schemas['RoleDto'];
+export type RolesDto = Schemas['RolesDto'];
+export type ParkDto = Schemas['ParkDto'];
+export type NewParkDto = Schemas['NewParkDto'];
+export type ParkPatchDto = Schemas['ParkPatchDto'];
+export type EnterpriseDto = Schemas['EnterpriseDto'];
+export type NewEnterpriseDto = Schemas['NewEnterpriseDto'];
+export type ApiTokenDto = Schemas['ApiTokenDto'];
+export type NewApiTokenDto = Schemas['NewApiTokenDto'];
+export type NewApiTokenRequestDto = Schemas['NewApiTokenRequestDto'];
+export type AuditDto = Schemas['AuditDto'];
+export type AuditVerifyDto = Schemas['AuditVerifyDto'];
+export type LoginDto = Schemas['LoginDto'];
+export type ChangePasswordDto = Schemas['ChangePasswordDto'];
+export type Problem = Schemas['Problem'];
+export type UserPage = Schemas['UserPage'];
+export type EnterprisePage = Schemas['EnterprisePage'];
+export type AuditPage = Schemas['AuditPage'];
+export type FieldError = { field?: string; row?: number; column?: string; code: string };
+
+export const API_BASE = '/api/v1';
+
+/** A failed API call: the problem+json body, typed. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly errors: FieldError[];
+  readonly requestId?: string;
+  /** Seconds, from `Retry-After` (429). */
+  readonly retryAfter?: number;
+
+  constructor(status: number, problem: Partial<Problem> | undefined, retryAfter?: number) {
+    super(problem?.title ?? `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = problem?.code ?? (status === 0 ? 'network' : status >= 500 ? 'internal' : `http.${status}`);
+    this.errors = (problem?.errors as FieldError[] | undefined) ?? [];
+    this.requestId = problem?.request_id;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Field errors as `{ field: code }` (first code per field). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.errors) if (e.field && !(e.field in out)) out[e.field] = e.code;
+    return out;
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+interface Hooks {
+  csrfToken: () => string | null | undefined;
+  /** 401 on anything but the login call. */
+  onUnauthorized: () => void;
+  /** 403 auth.password_change_required. */
+  onPasswordChangeRequired: () => void;
+}
+
+let hooks: Hooks = {
+  csrfToken: () => null,
+  onUnauthorized: () => {},
+  onPasswordChangeRequired: () => {},
+};
+
+export function configureApi(h: Hooks): void {
+  hooks = h;
+}
+
+/** Time (ms since epoch) of the last answered API call; drives the idle-expiry warning. */
+let lastActivity = Date.now();
+const activityListeners = new Set<(t: number) => void>();
+export function lastApiActivity(): number {
+  return lastActivity;
+}
+export function onApiActivity(fn: (t: number) => void): () => void {
+  activityListeners.add(fn);
+  return () => activityListeners.delete(fn);
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const middleware: Middleware = {
+  onRequest({ request }) {
+    if (UNSAFE.has(request.method.toUpperCase())) {
+      const token = hooks.csrfToken();
+      if (token) request.headers.set('X-CSRF-Token', token);
+    }
+    return request;
+  },
+  onResponse({ response }) {
+    // Any answer from the server (even an error) means the session was looked at.
+    if (response.status !== 401) {
+      lastActivity = Date.now();
+      activityListeners.forEach((fn) => fn(lastActivity));
+    }
+    return response;
+  },
+};
+
+export const client = createClient<paths>({ baseUrl: API_BASE, credentials: 'same-origin' });
+client.use(middleware);
+
+type Result<T> = { data?: T; error?: unknown; response: Response };
+
+/** Unwraps an openapi-fetch result: returns the data or throws an `ApiError`. */
+async function unwrap<T>(call: Promise<Result<T>>, opts: { isLogin?: boolean } = {}): Promise<T> {
+  let res: Result<T>;
+  try {
+    res = await call;
+  } catch {
+    throw new ApiError(0, { code: 'network', title: 'Network error' });
+  }
+  const { response } = res;
+  if (response.ok) return res.data as T;
+  const problem = typeof res.error === 'object' && res.error !== null ? (res.error as Partial<Problem>) : undefined;
+  const ra = Number(response.headers.get('Retry-After'));
+  const err = new ApiError(response.status, problem, Number.isFinite(ra) && ra > 0 ? ra : undefined);
+  // 401 auth.invalid_credentials answers a wrong password (login, password change), not a lost session.
+  if (response.status === 401 && !opts.isLogin && err.code !== 'auth.invalid_credentials') hooks.onUnauthorized();
+  if (response.status === 403 && err.code === 'auth.password_change_required') hooks.onPasswordChangeRequired();
+  throw err;
+}
+
+const ifMatch = (version: number) => ({ 'If-Match': `"${version}"` });
+
+export interface PageQuery {
+  page?: number;
+  page_size?: number;
+  q?: string;
+  sort?: string;
+}
+
+/** Drops empty strings / null / undefined so they do not reach the query string. */
+function clean<T extends object>(q: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(q)) if (v !== '' && v !== null && v !== undefined) out[k] = v;
+  return out as T;
+}
+
+export const api = {
+  // auth
+  login: (body: LoginDto) => unwrap(client.POST('/auth/login', { body }), { isLogin: true }),
+  logout: () => unwrap(client.POST('/auth/logout')),
+  me: () => unwrap(client.GET('/auth/me')),
+  changePassword: (body: ChangePasswordDto) => unwrap(client.POST('/auth/password', { body })),
+
+  // users
+  listUsers: (query: PageQuery & { role?: string; department_id?: string }) =>
+    unwrap(client.GET('/users', { params: { query: clean(query) } })),
+  getUser: (id: string) => unwrap(client.GET('/users/{id}', { params: { path: { id } } })),
+  createUser: (body: NewUserDto) => unwrap(client.POST('/users', { body })),
+  updateUser: (id: string, version: number, body: UserPatchDto) =>
+    unwrap(client.PATCH('/users/{id}', { params: { path: { id } }, headers: ifMatch(version), body })),
+
+  // departments
+  listDepartments: () => unwrap(client.GET('/departments')),
+  createDepartment: (body: NewDepartmentDto) => unwrap(client.POST('/departments', { body })),
+  updateDepartment: (id: string, version: number, body: DepartmentPatchDto) =>
+    unwrap(client.PATCH('/departments/{id}', { params: { path: { id } }, headers: ifMatch(version), body })),
+  deleteDepartment: (id: string) => unwrap(client.DELETE('/departments/{id}', { params: { path: { id } } })),
+
+  // roles
+  listRoles: () => unwrap(client.GET('/roles')),
+
+  // parks
+  listParks: () => unwrap(client.GET('/parks')),
+  createPark: (body: NewParkDto) => unwrap(client.POST('/parks', { body })),
+  updatePark: (id: string, version: number, body: ParkPatchDto) =>
+    unwrap(client.PATCH('/parks/{id}', { params: { path: { id } }, headers: ifMatch(version), body })),
+
+  // enterprises
+  listEnterprises: (query: PageQuery & { park_id?: string }) =>
+    unwrap(client.GET('/enterprises', { params: { query: clean(query) } })),
+  getEnterprise: (id: string) => unwrap(client.GET('/enterprises/{id}', { params: { path: { id } } })),
+  createEnterprise: (body: NewEnterpriseDto) => unwrap(client.POST('/enterprises', { body })),
+
+  // tokens
+  listTokens: () => unwrap(client.GET('/tokens')),
+  createToken: (body: NewApiTokenRequestDto) => unwrap(client.POST('/tokens', { body })),
+  revokeToken: (id: string) => unwrap(client.DELETE('/tokens/{id}', { params: { path: { id } } })),
+
+  // audit
+  listAudit: (query: {
+    page?: number;
+    page_size?: number;
+    actor?: string;
+    action?: string;
+    entity_type?: string;
+    entity_id?: string;
+    from?: string;
+    to?: string;
+  }) => unwrap(client.GET('/audit', { params: { query: clean(query) } })),
+  verifyAudit: () => unwrap(client.GET('/audit/verify')),
+};

@@ -1,0 +1,67 @@
+import type { Component } from 'vue';
+import { Coin, Document, House, Key, OfficeBuilding, School, Tickets, User, UserFilled, Lock } from '@element-plus/icons-vue';
+
+export interface MenuItem {
+  /** Used for the route name, the i18n key `menu.<key>` and the test id `menu-<key>`. */
+  key: string;
+  path: string;
+  icon: Component;
+  /** The permission from `MeDto.permissions` the page needs; none = every logged-in user. */
+  perm?: string;
+}
+
+export interface MenuGroup {
+  key: string;
+  icon: Component;
+  items: MenuItem[];
+}
+
+export const HOME: MenuItem = { key: 'home', path: '/', icon: House };
+
+/** The side menu, grouped by module. The router uses the same permissions. */
+export const MENU: MenuGroup[] = [
+  {
+    key: 'system',
+    icon: Coin,
+    items: [
+      { key: 'users', path: '/users', icon: User, perm: 'user.read' },
+      { key: 'departments', path: '/departments', icon: School, perm: 'department.read' },
+      { key: 'roles', path: '/roles', icon: Lock, perm: 'role.read' },
+    ],
+  },
+  {
+    key: 'zone',
+    icon: OfficeBuilding,
+    items: [
+      { key: 'parks', path: '/parks', icon: OfficeBuilding, perm: 'park.read' },
+      { key: 'enterprises', path: '/enterprises', icon: Tickets, perm: 'enterprise.read' },
+    ],
+  },
+  {
+    key: 'security',
+    icon: Document,
+    items: [{ key: 'audit', path: '/audit', icon: Document, perm: 'audit.read' }],
+  },
+  {
+    key: 'personal',
+    icon: UserFilled,
+    items: [
+      { key: 'tokens', path: '/tokens', icon: Key, perm: 'token.own' },
+      { key: 'profile', path: '/profile', icon: UserFilled },
+    ],
+  },
+];
+
+export function findMenu(key: string): { group?: MenuGroup; item?: MenuItem } {
+  if (key === HOME.key) return { item: HOME };
+  for (const group of MENU) {
+    const item = group.items.find((i) => i.key === key);
+    if (item) return { group, item };
+  }
+  return {};
+}
+
+/** The groups and items the given permission check allows. */
+export function visibleMenu(has: (perm?: string) => boolean): MenuGroup[] {
+  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => has(i.perm)) })).filter((g) => g.items.length > 0);
+}

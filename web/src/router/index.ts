@@ -1,0 +1,64 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useAuthStore } from '../stores/auth';
+import { i18n } from '../i18n';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    /** Permission needed; without it the user is sent to /403. */
+    perm?: string;
+    /** Menu key: title and breadcrumb come from `menu.<key>` and its group. */
+    menuKey?: string;
+    /** i18n key of the title when the page is not in the menu. */
+    titleKey?: string;
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { public: true, titleKey: 'login.title' } },
+  {
+    path: '/',
+    component: () => import('../layouts/AdminLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('../views/HomeView.vue'), meta: { menuKey: 'home' } },
+      { path: 'users', name: 'users', component: () => import('../views/UsersView.vue'), meta: { menuKey: 'users', perm: 'user.read' } },
+      { path: 'departments', name: 'departments', component: () => import('../views/DepartmentsView.vue'), meta: { menuKey: 'departments', perm: 'department.read' } },
+      { path: 'roles', name: 'roles', component: () => import('../views/RolesView.vue'), meta: { menuKey: 'roles', perm: 'role.read' } },
+      { path: 'parks', name: 'parks', component: () => import('../views/ParksView.vue'), meta: { menuKey: 'parks', perm: 'park.read' } },
+      { path: 'enterprises', name: 'enterprises', component: () => import('../views/EnterprisesView.vue'), meta: { menuKey: 'enterprises', perm: 'enterprise.read' } },
+      { path: 'tokens', name: 'tokens', component: () => import('../views/TokensView.vue'), meta: { menuKey: 'tokens', perm: 'token.own' } },
+      { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { menuKey: 'audit', perm: 'audit.read' } },
+      { path: 'profile', name: 'profile', component: () => import('../views/ProfileView.vue'), meta: { menuKey: 'profile' } },
+      { path: '403', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { titleKey: 'forbidden.title' } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { titleKey: 'notFound.title' } },
+    ],
+  },
+];
+
+export const router = createRouter({ history: createWebHistory('/'), routes });
+
+/** Only same-app paths may be used as a post-login redirect. */
+export function safeRedirect(v: unknown): string {
+  return typeof v === 'string' && v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/login') ? v : '/';
+}
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore();
+  await auth.ensureLoaded();
+  if (to.meta.public) {
+    if (to.name === 'login' && auth.loggedIn) return safeRedirect(to.query.redirect);
+    return true;
+  }
+  if (!auth.loggedIn) {
+    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+  }
+  if (auth.mustChangePassword && to.name !== 'profile') return { name: 'profile', query: { pw: '1' } };
+  if (to.meta.perm && !auth.has(to.meta.perm)) return { name: 'forbidden', query: { from: to.fullPath } };
+  return true;
+});
+
+router.afterEach((to) => {
+  const { t } = i18n.global;
+  const key = to.meta.menuKey ? `menu.${to.meta.menuKey}` : to.meta.titleKey;
+  document.title = key ? `${t(key)} · ${t('app.name')}` : t('app.fullName');
+});
