@@ -1,1 +1,317 @@
-fn main() {}
+//! `yuanqu`: serve, migrate, demo, user, backup, restore, verify-audit, openapi.
+
+mod config;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use config::Config;
+use yuanqu_app::identity::{setup, users};
+use yuanqu_app::{App, RequestCtx, SystemClock};
+use yuanqu_store::Db;
+
+#[derive(Parser)]
+#[command(name = "yuanqu", version, about = "园区 Yuanqu — the operating platform of an economic development zone")]
+struct Cli {
+    /// Configuration file (default: ./yuanqu.toml if it exists).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the API and the web UI.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo zone `demo` (parks, departments, enterprises, one account per role).
+    Demo {
+        /// The password of every demo account (default: a random one, printed).
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Manage users from scripts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Take an online, consistent copy of the SQLite database, with a SHA-256 manifest.
+    Backup {
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the SQLite database with a verified backup (stop the server first).
+    Restore {
+        /// The backup file (its `.sha256` manifest must sit beside it).
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Walk every zone's audit hash chain; exit 1 if any is broken.
+    VerifyAudit,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        zone: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// 统一社会信用代码 of the enterprise an enterprise account belongs to.
+        #[arg(long)]
+        enterprise: Option<String>,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Set a new password (read from standard input) that must be changed at next sign-in.
+    ResetPassword {
+        #[arg(long)]
+        zone: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let cfg = Config::load(cli.config.as_deref())?;
+    init_tracing(&cfg);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(run(cli.cmd, cfg))
+}
+
+fn init_tracing(cfg: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("YUANQU_LOG").unwrap_or_else(|_| EnvFilter::new(&cfg.log_level));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cfg.log_json {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+async fn open(cfg: &Config) -> Result<App> {
+    if let Some(path) = cfg.sqlite_path() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+    }
+    let db = Db::connect(&cfg.database_url, cfg.max_connections)
+        .await
+        .with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
+    // CS-04: never touch a schema a newer Yuanqu wrote.
+    db.migrate().await?;
+    Ok(App::new(db, Arc::new(SystemClock), cfg.app_config()))
+}
+
+fn read_password() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    let p = s.trim_end_matches(['\n', '\r']).to_owned();
+    if p.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(p)
+}
+
+async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
+    match cmd {
+        Cmd::Openapi => {
+            println!("{}", yuanqu_http::openapi().to_pretty_json()?);
+        }
+        Cmd::Migrate => {
+            open(&cfg).await?;
+            println!("migrations applied");
+        }
+        Cmd::Serve => serve(cfg).await?,
+        Cmd::Demo { password } => {
+            let app = open(&cfg).await?;
+            let password = password.unwrap_or_else(yuanqu_app::secret::random_password);
+            if setup::load_demo(&app, &password).await.map_err(err)? {
+                println!("演示园区 Demo zone `demo` loaded. Every demo account's password: {password}");
+                println!("{:<12} {}", "login", "role");
+                for (login, role, _) in setup::DEMO_ACCOUNTS {
+                    println!("{:<12} {} {}", login, role.code(), role.name_zh());
+                }
+            } else {
+                println!("The demo zone `demo` is already loaded; its password was printed when it was.");
+            }
+        }
+        Cmd::User { cmd } => user(cfg, cmd).await?,
+        Cmd::Backup { out } => backup(cfg, out).await?,
+        Cmd::Restore { from } => restore(cfg, from).await?,
+        Cmd::VerifyAudit => {
+            let app = open(&cfg).await?;
+            let mut broken = false;
+            for (zone, v) in yuanqu_app::audit::verify_all(&app.db).await.map_err(err)? {
+                if v.ok {
+                    println!("zone {zone}: ok, {} records", v.checked);
+                } else {
+                    broken = true;
+                    println!("zone {zone}: BROKEN at record {}", v.broken_at.unwrap_or(0));
+                }
+            }
+            if broken {
+                bail!("the audit log was altered");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn err(e: yuanqu_app::AppError) -> anyhow::Error {
+    match e {
+        yuanqu_app::AppError::Validation(errs) => anyhow::anyhow!(
+            "invalid: {}",
+            errs.iter().map(|f| format!("{} ({})", f.field, f.code)).collect::<Vec<_>>().join(", ")
+        ),
+        other => anyhow::anyhow!("{} ({})", other, other.code()),
+    }
+}
+
+async fn user(cfg: Config, cmd: UserCmd) -> Result<()> {
+    let app = open(&cfg).await?;
+    match cmd {
+        UserCmd::Create { zone, login, role, display_name, enterprise, password_stdin: _ } => {
+            let password = read_password()?;
+            let z = setup::zone(&app, &zone).await.map_err(err)?.with_context(|| format!("no zone with code {zone}"))?;
+            let scope = yuanqu_domain::Scope::zone(z.id);
+            let enterprise_id = match enterprise {
+                Some(u) => {
+                    let uscc = yuanqu_domain::Uscc::parse(&u).map_err(|e| anyhow::anyhow!("--enterprise: {e}"))?;
+                    let page = yuanqu_store::PageReq { page: 1, size: 1 };
+                    let found = yuanqu_store::identity::enterprises(&app.db.conn(), &scope, Some(uscc.as_str()), None, page).await?;
+                    Some(found.items.first().map(|e| e.id).with_context(|| format!("no enterprise {uscc} in zone {zone}"))?)
+                }
+                None => None,
+            };
+            let n = users::NewUser {
+                display_name: display_name.unwrap_or_else(|| login.clone()),
+                login,
+                role,
+                password,
+                department_id: None,
+                enterprise_id,
+                phone: None,
+            };
+            let u = users::insert(&app, &scope, &setup::cli(z.id), n, &RequestCtx::default()).await.map_err(err)?;
+            println!("created {} ({}) in zone {zone}", u.login, u.role);
+        }
+        UserCmd::ResetPassword { zone, login, password_stdin: _ } => {
+            let password = read_password()?;
+            setup::reset_password(&app, &zone, &login, &password).await.map_err(err)?;
+            println!("password reset; {login} must change it at next sign-in");
+        }
+    }
+    Ok(())
+}
+
+async fn serve(cfg: Config) -> Result<()> {
+    let app = open(&cfg).await?;
+    if let Some(b) = setup::bootstrap_if_empty(&app, &cfg.zone_code, &cfg.zone_name).await.map_err(err)? {
+        // AUTH-01: printed once to the console (not the log); it must be changed at first sign-in.
+        println!("==================================================================");
+        println!(" First start: zone `{}`, administrator `{}`", b.zone_code, b.login);
+        println!(" One-time password (change it within 24 h): {}", b.password);
+        println!("==================================================================");
+    }
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
+    let state = yuanqu_http::AppState::new(app, cfg.http_config()?, metrics);
+    let router = yuanqu_http::router(state)?;
+    let addr: SocketAddr = cfg.listen.parse().with_context(|| format!("listen address {}", cfg.listen))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    println!("Yuanqu 园区 is serving on http://{}/", listener.local_addr()?);
+    tracing::info!(%addr, "serving");
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+fn sha256_file(p: &std::path::Path) -> Result<String> {
+    use sha2::Digest;
+    let mut f = std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?;
+    let mut h = sha2::Sha256::new();
+    std::io::copy(&mut f, &mut h)?;
+    Ok(hex::encode(h.finalize()))
+}
+
+fn manifest_of(p: &std::path::Path) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(".sha256");
+    PathBuf::from(s)
+}
+
+async fn backup(cfg: Config, out: PathBuf) -> Result<()> {
+    if cfg.sqlite_path().is_none() {
+        bail!("backup copies SQLite databases; for PostgreSQL use pg_dump");
+    }
+    if out.exists() {
+        bail!("{} exists; choose a new file", out.display());
+    }
+    let db = Db::connect(&cfg.database_url, 1).await?;
+    let dest = out.to_str().context("backup path is not UTF-8")?;
+    yuanqu_store::dialect::backup_sqlite(&db.conn(), dest).await?;
+    let sum = sha256_file(&out)?;
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("backup");
+    std::fs::write(manifest_of(&out), format!("{sum}  {name}\n"))?;
+    println!("backup written: {} (sha256 {sum})", out.display());
+    Ok(())
+}
+
+async fn restore(cfg: Config, from: PathBuf) -> Result<()> {
+    let Some(target) = cfg.sqlite_path() else { bail!("restore replaces SQLite databases; for PostgreSQL use pg_restore") };
+    let manifest = std::fs::read_to_string(manifest_of(&from)).with_context(|| format!("reading the manifest {}", manifest_of(&from).display()))?;
+    let expected = manifest.split_whitespace().next().unwrap_or_default();
+    let actual = sha256_file(&from)?;
+    if expected != actual {
+        bail!("{} does not match its manifest (sha256 {actual}, expected {expected}); nothing was replaced", from.display());
+    }
+    // Open the copy read-only enough to check it is a Yuanqu database this program understands.
+    let probe = Db::connect(&format!("sqlite://{}?mode=ro", from.display()), 1).await?;
+    probe.check_schema_not_newer().await?;
+    if !probe.is_migrated().await? {
+        bail!("{} is not a complete Yuanqu database; nothing was replaced", from.display());
+    }
+    probe.close().await?;
+    let tmp = target.with_extension("restoring");
+    std::fs::copy(&from, &tmp)?;
+    for ext in ["db-wal", "db-shm"] {
+        let _ = std::fs::remove_file(target.with_extension(ext));
+    }
+    std::fs::rename(&tmp, &target)?;
+    println!("restored {} from {}", target.display(), from.display());
+    Ok(())
+}

@@ -131,7 +131,7 @@ pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
     org::create_department_as(app, &scope, &by, NewDepartment { name: "统计科".into(), parent_id: Some(economy) }, &ctx).await?;
     let mut enterprises = Vec::new();
     for (i, (name, body)) in [
-        ("恒安食品有限公司", "91350582MA2Y0SP01"),
+        ("恒安食品有限公司", "91350582MA2Y0HA01"),
         ("安东鞋服有限公司", "91350582MA2Y0AD02"),
         ("五里新材料科技有限公司", "91350582MA2Y0WL03"),
     ]

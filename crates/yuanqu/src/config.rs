@@ -1,0 +1,130 @@
+//! Configuration: defaults → `yuanqu.toml` → `YUANQU_*` environment (figment); unknown keys are
+//! an error.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://./data/yuanqu.db?mode=rwc` or `postgres://user@host/db`.
+    pub database_url: String,
+    pub listen: String,
+    pub max_connections: u32,
+    /// The zone a fresh install creates with its bootstrap administrator.
+    pub zone_code: String,
+    pub zone_name: String,
+    pub secure_cookies: bool,
+    pub trusted_proxy: Option<IpAddr>,
+    /// Audit records are kept at least this long; below 180 is refused (AU-04).
+    pub audit_retention_days: u32,
+    pub login_per_minute: u32,
+    pub body_limit_bytes: usize,
+    pub log_level: String,
+    pub log_json: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://./data/yuanqu.db?mode=rwc".into(),
+            listen: "127.0.0.1:8080".into(),
+            max_connections: 8,
+            zone_code: "main".into(),
+            zone_name: "经济开发区".into(),
+            secure_cookies: false,
+            trusted_proxy: None,
+            audit_retention_days: 180,
+            login_per_minute: 30,
+            body_limit_bytes: 1024 * 1024,
+            log_level: "info,sea_orm_migration=warn,sqlx=warn".into(),
+            log_json: true,
+        }
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> Result<Self> {
+        let mut f = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(p) => {
+                if !p.exists() {
+                    bail!("configuration file {} not found", p.display());
+                }
+                f = f.merge(Toml::file(p));
+            }
+            None => f = f.merge(Toml::file("yuanqu.toml")),
+        }
+        let cfg: Config = f.merge(Env::prefixed("YUANQU_").ignore(&["log", "test_database_url"])).extract()?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    pub fn check(&self) -> Result<()> {
+        if self.audit_retention_days < 180 {
+            bail!("audit_retention_days = {}: audit records must be kept at least 180 days (AU-04)", self.audit_retention_days);
+        }
+        if !(1..=1000).contains(&self.max_connections) {
+            bail!("max_connections must be 1..=1000");
+        }
+        Ok(())
+    }
+
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite://").or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or(rest);
+        Some(PathBuf::from(path))
+    }
+
+    pub fn redacted_url(&self) -> String {
+        match self.database_url.split_once('@') {
+            Some((head, tail)) if head.contains("://") => {
+                let scheme = head.split("://").next().unwrap_or("");
+                format!("{scheme}://…@{tail}")
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+
+    pub fn app_config(&self) -> yuanqu_app::AppConfig {
+        yuanqu_app::AppConfig { audit_retention_days: self.audit_retention_days, ..Default::default() }
+    }
+
+    pub fn http_config(&self) -> Result<yuanqu_http::HttpConfig> {
+        Ok(yuanqu_http::HttpConfig {
+            secure_cookies: self.secure_cookies,
+            trusted_proxy: self.trusted_proxy,
+            body_limit: self.body_limit_bytes,
+            login_per_minute: self.login_per_minute,
+            request_timeout: Duration::from_secs(30),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_retention_below_180_days_is_refused() {
+        let cfg = Config { audit_retention_days: 90, ..Config::default() };
+        assert!(cfg.check().unwrap_err().to_string().contains("180"));
+        assert!(Config::default().check().is_ok());
+    }
+
+    #[test]
+    fn unknown_keys_are_an_error() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("yuanqu.toml", "listen = \"127.0.0.1:9\"\nlisen = \"typo\"\n")?;
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("lisen"), "{err}");
+            Ok(())
+        });
+    }
+}
