@@ -110,10 +110,16 @@ impl Routes {
         Self { router: Router::new(), declared: Vec::new() }
     }
 
-    fn add(mut self, method: Method, path: &str, handler: MethodRouter<AppState>) -> Result<Self, UndeclaredRoute> {
-        if policy::lookup(&method, path).is_none() {
-            return Err(UndeclaredRoute { method: method.to_string(), path: path.to_owned() });
+    /// Refuses a route the policy table does not declare.
+    pub fn check_declared(method: &Method, path: &str) -> Result<(), UndeclaredRoute> {
+        match policy::lookup(method, path) {
+            Some(_) => Ok(()),
+            None => Err(UndeclaredRoute { method: method.to_string(), path: path.to_owned() }),
         }
+    }
+
+    fn add(mut self, method: Method, path: &str, handler: MethodRouter<AppState>) -> Result<Self, UndeclaredRoute> {
+        Self::check_declared(&method, path)?;
         self.declared.push((method.to_string(), path.to_owned()));
         self.router = self.router.route(path, handler);
         Ok(self)
