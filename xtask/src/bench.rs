@@ -48,10 +48,7 @@ pub fn parse_wrk(out: &str) -> Result<Wrk> {
     let mut saw_rps = false;
     for line in out.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("Requests/sec:") {
-            wrk.rps = rest
-                .trim()
-                .parse()
-                .with_context(|| format!("bad wrk line: {line}"))?;
+            wrk.rps = rest.trim().parse().with_context(|| format!("bad wrk line: {line}"))?;
             saw_rps = true;
         } else if let Some(rest) = line.strip_prefix("50%") {
             wrk.p50_ms = parse_latency_ms(rest.trim());
@@ -60,10 +57,8 @@ pub fn parse_wrk(out: &str) -> Result<Wrk> {
         } else if let Some(rest) = line.strip_prefix("Non-2xx or 3xx responses:") {
             wrk.non_2xx = rest.trim().parse().unwrap_or(0);
         } else if let Some(rest) = line.strip_prefix("Socket errors:") {
-            wrk.socket_errors = rest
-                .split(',')
-                .filter_map(|part| part.split_whitespace().last()?.parse::<u64>().ok())
-                .sum();
+            wrk.socket_errors =
+                rest.split(',').filter_map(|part| part.split_whitespace().last()?.parse::<u64>().ok()).sum();
         } else if line.contains(" requests in ")
             && let Some(n) = line.split_whitespace().next().and_then(|n| n.parse().ok())
         {
@@ -112,11 +107,7 @@ fn login(base: &str, password: &str) -> Result<String> {
         let body = resp.body_mut().read_to_string().unwrap_or_default();
         bail!("POST {url} answered {}: {body}", resp.status());
     }
-    let cookies = resp
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok());
+    let cookies = resp.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok());
     let cookie = session_cookie(cookies).context("login response has no yq_session cookie")?;
 
     // One authenticated request up front, so a broken session fails loudly here
@@ -129,10 +120,7 @@ fn login(base: &str, password: &str) -> Result<String> {
         .with_context(|| format!("GET {users}"))?;
     if check.status().as_u16() != 200 {
         let body = check.body_mut().read_to_string().unwrap_or_default();
-        bail!(
-            "GET {users} with the session answered {}: {body}",
-            check.status()
-        );
+        bail!("GET {users} with the session answered {}: {body}", check.status());
     }
     Ok(cookie)
 }
@@ -167,10 +155,7 @@ fn machine() -> String {
                 rest.split_whitespace().next()?.parse::<f64>().ok()
             })
         })
-        .map_or_else(
-            || "?".to_owned(),
-            |kb| format!("{:.1}", kb / 1024.0 / 1024.0),
-        );
+        .map_or_else(|| "?".to_owned(), |kb| format!("{:.1}", kb / 1024.0 / 1024.0));
     format!("nproc {cpus}, {model}, {mem_gib} GiB RAM")
 }
 
@@ -186,9 +171,7 @@ pub fn cmd_bench_api() -> Result<()> {
     install::ensure_wrk()?;
     crate::web::ensure_ui()?;
     header("cargo build --release -p yuanqu");
-    util::cargo()
-        .args(["build", "--release", "-p", "yuanqu"])
-        .run()?;
+    util::cargo().args(["build", "--release", "-p", "yuanqu"]).run()?;
     let target = util::target_dir()?;
     let bin = target.join("release").join("yuanqu");
 
@@ -207,11 +190,7 @@ pub fn cmd_bench_api() -> Result<()> {
 
     let endpoints = [
         ("GET /healthz", format!("{base}/healthz"), None),
-        (
-            "GET /api/v1/users?page=1&page_size=20 (session)",
-            format!("{base}{USERS_PATH}"),
-            Some(cookie.as_str()),
-        ),
+        ("GET /api/v1/users?page=1&page_size=20 (session)", format!("{base}{USERS_PATH}"), Some(cookie.as_str())),
     ];
     let mut results = Vec::new();
     for (name, url, cookie) in &endpoints {
@@ -233,21 +212,11 @@ pub fn cmd_bench_api() -> Result<()> {
     println!("| endpoint | req/s | p50 | p99 | non-2xx |");
     println!("|---|---:|---:|---:|---:|");
     for (name, r) in &results {
-        println!(
-            "| {name} | {:.0} | {} | {} | {} |",
-            r.rps,
-            ms(r.p50_ms),
-            ms(r.p99_ms),
-            r.non_2xx
-        );
+        println!("| {name} | {:.0} | {} | {} | {} |", r.rps, ms(r.p50_ms), ms(r.p99_ms), r.non_2xx);
     }
     println!();
     if let [(_, health), (_, users)] = results.as_slice() {
-        let ratio = if health.rps > 0.0 {
-            users.rps / health.rps
-        } else {
-            0.0
-        };
+        let ratio = if health.rps > 0.0 { users.rps / health.rps } else { 0.0 };
         println!(
             "authenticated / healthz: {:.1} % (target ≥ {:.0} %: {})",
             ratio * 100.0,
@@ -272,14 +241,9 @@ pub fn cmd_bench_api() -> Result<()> {
     );
     println!("machine: {}", machine());
 
-    let bad: u64 = results
-        .iter()
-        .map(|(_, r)| r.non_2xx + r.socket_errors)
-        .sum();
+    let bad: u64 = results.iter().map(|(_, r)| r.non_2xx + r.socket_errors).sum();
     if bad > 0 {
-        bail!(
-            "{bad} non-2xx responses or socket errors during the runs; the numbers are not valid"
-        );
+        bail!("{bad} non-2xx responses or socket errors during the runs; the numbers are not valid");
     }
     Ok(())
 }
@@ -354,17 +318,13 @@ Transfer/sec:      6.00MB
 
     #[test]
     fn proc_status_fields() {
-        let status =
-            "Name:\tyuanqu\nVmPeak:\t  900000 kB\nVmHWM:\t   61234 kB\nVmRSS:\t   45678 kB\n";
+        let status = "Name:\tyuanqu\nVmPeak:\t  900000 kB\nVmHWM:\t   61234 kB\nVmRSS:\t   45678 kB\n";
         assert_eq!(parse_proc_status(status), (Some(45_678), Some(61_234)));
     }
 
     #[test]
     fn session_cookie_from_set_cookie() {
-        let headers = [
-            "other=1; Path=/",
-            "yq_session=abc.def; Path=/; HttpOnly; SameSite=Lax",
-        ];
+        let headers = ["other=1; Path=/", "yq_session=abc.def; Path=/; HttpOnly; SameSite=Lax"];
         assert_eq!(session_cookie(headers), Some("abc.def".to_owned()));
         assert_eq!(session_cookie(["yq_session=; Max-Age=0"]), None);
     }

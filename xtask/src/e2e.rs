@@ -50,35 +50,17 @@ pub fn parse_results(json: &str) -> Result<Counts> {
     for suite in suites {
         walk_suite(suite, &mut counts);
     }
-    counts.errors = report
-        .get("errors")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
+    counts.errors = report.get("errors").and_then(Value::as_array).map_or(0, Vec::len);
     Ok(counts)
 }
 
 fn walk_suite(suite: &Value, counts: &mut Counts) {
-    for spec in suite
-        .get("specs")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for test in spec
-            .get("tests")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+    for spec in suite.get("specs").and_then(Value::as_array).into_iter().flatten() {
+        for test in spec.get("tests").and_then(Value::as_array).into_iter().flatten() {
             classify(test, counts);
         }
     }
-    for child in suite
-        .get("suites")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for child in suite.get("suites").and_then(Value::as_array).into_iter().flatten() {
         walk_suite(child, counts);
     }
 }
@@ -109,10 +91,7 @@ pub fn verdict(counts: &Counts, exit_ok: bool, ci: bool) -> Result<()> {
         problems.push(format!("{} test(s) failed", counts.failed));
     }
     if counts.errors > 0 {
-        problems.push(format!(
-            "{} top-level error(s) in the report",
-            counts.errors
-        ));
+        problems.push(format!("{} top-level error(s) in the report", counts.errors));
     }
     if counts.total() == 0 {
         if ci {
@@ -123,19 +102,12 @@ pub fn verdict(counts: &Counts, exit_ok: bool, ci: bool) -> Result<()> {
     }
     if counts.skipped > 0 {
         if ci {
-            problems.push(format!(
-                "{} test(s) skipped; under CI=true nothing may be skipped",
-                counts.skipped
-            ));
+            problems.push(format!("{} test(s) skipped; under CI=true nothing may be skipped", counts.skipped));
         } else {
             eprintln!("warning: {} e2e test(s) skipped", counts.skipped);
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        bail!("{}", problems.join("; "))
-    }
+    if problems.is_empty() { Ok(()) } else { bail!("{}", problems.join("; ")) }
 }
 
 /// Builds `yuanqu` (debug), starts a demo server on a free port and runs
@@ -151,10 +123,7 @@ pub fn run(counts: &mut Option<Counts>) -> Result<()> {
     util::cargo().args(["build", "-p", "yuanqu"]).run()?;
     let bin = target.join("debug").join("yuanqu");
 
-    let tmp = tempfile::Builder::new()
-        .prefix("yuanqu-e2e-")
-        .tempdir()
-        .context("creating a temp dir")?;
+    let tmp = tempfile::Builder::new().prefix("yuanqu-e2e-").tempdir().context("creating a temp dir")?;
     let db_url = server::sqlite_url(&tmp.path().join("e2e.db"));
     let password = server::random_password();
     let demo_out = server::demo(&bin, &db_url, Some(&password))?;
@@ -167,8 +136,7 @@ pub fn run(counts: &mut Option<Counts>) -> Result<()> {
 
     let results = e2e.join("output").join("results.json");
     if results.exists() {
-        std::fs::remove_file(&results)
-            .with_context(|| format!("removing stale {}", results.display()))?;
+        std::fs::remove_file(&results).with_context(|| format!("removing stale {}", results.display()))?;
     }
     header("playwright");
     let status = Cmd::new("npx")
@@ -197,10 +165,7 @@ pub fn run(counts: &mut Option<Counts>) -> Result<()> {
         verdict(&c, status.success(), util::is_ci())
     });
     if outcome.is_err() {
-        eprintln!(
-            "--- yuanqu serve log (last 40 lines, full log: {}) ---",
-            log.display()
-        );
+        eprintln!("--- yuanqu serve log (last 40 lines, full log: {}) ---", log.display());
         eprintln!("{log_tail}");
     }
     outcome
@@ -209,13 +174,9 @@ pub fn run(counts: &mut Option<Counts>) -> Result<()> {
 /// `cargo xtask e2e`: npm deps and the UI if needed, then stage (f). The
 /// `e2e: …` line is the last line printed.
 pub fn cmd_e2e() -> Result<std::process::ExitCode> {
-    let prepared = install::ensure(install::Needs {
-        chromium: true,
-        npm: true,
-        ..Default::default()
-    })
-    .and_then(|()| crate::web::ensure_ui())
-    .and_then(|()| crate::web::npm_ci_if_needed(&util::e2e_dir()));
+    let prepared = install::ensure(install::Needs { chromium: true, npm: true, ..Default::default() })
+        .and_then(|()| crate::web::ensure_ui())
+        .and_then(|()| crate::web::npm_ci_if_needed(&util::e2e_dir()));
     let mut counts = None;
     let result = prepared.and_then(|()| run(&mut counts));
     if let Err(e) = &result {
@@ -223,28 +184,15 @@ pub fn cmd_e2e() -> Result<std::process::ExitCode> {
     }
     use std::io::Write as _;
     let _ = std::io::stderr().flush();
-    println!(
-        "{}",
-        final_line(
-            counts.as_ref(),
-            result.as_ref().err().map(|e| e.to_string())
-        )
-    );
-    Ok(if result.is_ok() {
-        std::process::ExitCode::SUCCESS
-    } else {
-        std::process::ExitCode::FAILURE
-    })
+    println!("{}", final_line(counts.as_ref(), result.as_ref().err().map(|e| e.to_string())));
+    Ok(if result.is_ok() { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE })
 }
 
 /// The e2e summary line; `not run (…)` when no report was produced.
 pub fn final_line(counts: Option<&Counts>, why_not: Option<String>) -> String {
     match counts {
         Some(c) => c.line(),
-        None => format!(
-            "e2e: not run ({})",
-            why_not.unwrap_or_else(|| "no report".to_owned())
-        ),
+        None => format!("e2e: not run ({})", why_not.unwrap_or_else(|| "no report".to_owned())),
     }
 }
 
@@ -297,25 +245,14 @@ mod tests {
     #[test]
     fn counts_tests_by_final_status() -> Result<()> {
         let c = parse_results(SAMPLE)?;
-        assert_eq!(
-            c,
-            Counts {
-                passed: 3,
-                failed: 3,
-                skipped: 1,
-                errors: 0
-            }
-        );
+        assert_eq!(c, Counts { passed: 3, failed: 3, skipped: 1, errors: 0 });
         assert_eq!(c.line(), "e2e: 3 passed, 3 failed, 1 skipped");
         Ok(())
     }
 
     #[test]
     fn line_omits_zero_skipped() {
-        let c = Counts {
-            passed: 7,
-            ..Counts::default()
-        };
+        let c = Counts { passed: 7, ..Counts::default() };
         assert_eq!(c.line(), "e2e: 7 passed, 0 failed");
     }
 
@@ -331,17 +268,10 @@ mod tests {
 
     #[test]
     fn verdict_under_ci() {
-        let ok = Counts {
-            passed: 2,
-            ..Counts::default()
-        };
+        let ok = Counts { passed: 2, ..Counts::default() };
         assert!(verdict(&ok, true, true).is_ok());
         assert!(verdict(&ok, false, false).is_err(), "non-zero exit fails");
-        let skipped = Counts {
-            passed: 2,
-            skipped: 1,
-            ..Counts::default()
-        };
+        let skipped = Counts { passed: 2, skipped: 1, ..Counts::default() };
         assert!(verdict(&skipped, true, false).is_ok());
         assert!(verdict(&skipped, true, true).is_err());
         let empty = Counts::default();
@@ -351,9 +281,6 @@ mod tests {
 
     #[test]
     fn final_line_when_not_run() {
-        assert_eq!(
-            final_line(None, Some("--no-e2e".to_owned())),
-            "e2e: not run (--no-e2e)"
-        );
+        assert_eq!(final_line(None, Some("--no-e2e".to_owned())), "e2e: not run (--no-e2e)");
     }
 }

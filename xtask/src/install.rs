@@ -28,10 +28,7 @@ pub fn pg_bindir() -> Option<PathBuf> {
         .filter_map(|entry| entry.ok())
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let version: Vec<u32> = name
-                .split('.')
-                .map(|p| p.parse().ok())
-                .collect::<Option<_>>()?;
+            let version: Vec<u32> = name.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
             let bin = entry.path().join("bin");
             bin.join("initdb").is_file().then_some((version, bin))
         })
@@ -47,6 +44,11 @@ fn has_postgres() -> bool {
 
 fn has_chromium() -> bool {
     std::path::Path::new(CHROMIUM).is_file()
+}
+
+/// A CJK font, so Chinese text in the browser suite's screenshots is readable.
+fn has_cjk_font() -> bool {
+    std::path::Path::new("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc").is_file()
 }
 
 fn has_nextest() -> bool {
@@ -65,13 +67,13 @@ fn has_npm() -> bool {
 fn missing(needs: Needs) -> Vec<(&'static str, Option<&'static str>)> {
     let mut out = Vec::new();
     if needs.postgres && !has_postgres() {
-        out.push((
-            "PostgreSQL server and client (/usr/lib/postgresql/<ver>/bin/initdb, psql)",
-            Some("postgresql"),
-        ));
+        out.push(("PostgreSQL server and client (/usr/lib/postgresql/<ver>/bin/initdb, psql)", Some("postgresql")));
     }
     if needs.chromium && !has_chromium() {
         out.push(("Chromium at /usr/bin/chromium", Some("chromium")));
+    }
+    if needs.chromium && !has_cjk_font() {
+        out.push(("a CJK font for screenshots (fonts-wqy-microhei)", Some("fonts-wqy-microhei")));
     }
     if needs.wrk && !has_wrk() {
         out.push(("wrk (HTTP benchmark tool)", Some("wrk")));
@@ -86,18 +88,11 @@ fn missing(needs: Needs) -> Vec<(&'static str, Option<&'static str>)> {
 }
 
 fn names(missing: &[(&str, Option<&str>)]) -> String {
-    missing
-        .iter()
-        .map(|(what, _)| *what)
-        .collect::<Vec<_>>()
-        .join("; ")
+    missing.iter().map(|(what, _)| *what).collect::<Vec<_>>().join("; ")
 }
 
 fn instructions(missing: &[(&str, Option<&str>)]) -> String {
-    let mut lines: Vec<String> = missing
-        .iter()
-        .map(|(what, _)| format!("  - {what}"))
-        .collect();
+    let mut lines: Vec<String> = missing.iter().map(|(what, _)| format!("  - {what}")).collect();
     let apt: Vec<&str> = missing.iter().filter_map(|(_, pkg)| *pkg).collect();
     lines.push("install with:".to_owned());
     if !apt.is_empty() {
@@ -110,9 +105,7 @@ fn instructions(missing: &[(&str, Option<&str>)]) -> String {
         lines.push("  cargo install cargo-nextest --locked".to_owned());
     }
     if missing.iter().any(|(what, _)| what.starts_with("Node.js")) {
-        lines.push(
-            "  Node.js 20 or newer with npm (https://nodejs.org/ or your distribution)".to_owned(),
-        );
+        lines.push("  Node.js 20 or newer with npm (https://nodejs.org/ or your distribution)".to_owned());
     }
     lines.join("\n")
 }
@@ -126,15 +119,9 @@ pub fn ensure(needs: Needs) -> Result<()> {
         return Ok(());
     }
     let can_install = util::is_root() && util::which("apt-get").is_some();
-    let installable_by_us = missing_now
-        .iter()
-        .all(|(what, pkg)| pkg.is_some() || *what == "cargo-nextest");
+    let installable_by_us = missing_now.iter().all(|(what, pkg)| pkg.is_some() || *what == "cargo-nextest");
     if !can_install || !installable_by_us {
-        bail!(
-            "missing {}\n{}",
-            names(&missing_now),
-            instructions(&missing_now)
-        );
+        bail!("missing {}\n{}", names(&missing_now), instructions(&missing_now));
     }
 
     let apt: Vec<&str> = missing_now.iter().filter_map(|(_, pkg)| *pkg).collect();
@@ -147,9 +134,7 @@ pub fn ensure(needs: Needs) -> Result<()> {
     }
     if missing_now.iter().any(|(what, _)| *what == "cargo-nextest") {
         header("cargo install cargo-nextest");
-        util::cargo()
-            .args(["install", "cargo-nextest", "--locked"])
-            .run()?;
+        util::cargo().args(["install", "cargo-nextest", "--locked"]).run()?;
     }
 
     let still = missing(needs);
@@ -176,8 +161,7 @@ pub fn apt_get(args: &[&str]) -> Result<()> {
             .with_context(|| format!("could not run `{display}`"))?;
         let mut stderr = String::new();
         if let Some(mut pipe) = child.stderr.take() {
-            pipe.read_to_string(&mut stderr)
-                .with_context(|| format!("reading stderr of `{display}`"))?;
+            pipe.read_to_string(&mut stderr).with_context(|| format!("reading stderr of `{display}`"))?;
         }
         let status = child.wait()?;
         eprint!("{stderr}");
@@ -196,10 +180,7 @@ pub fn apt_get(args: &[&str]) -> Result<()> {
 
 /// Convenience for checks that only need one tool at a time.
 pub fn ensure_wrk() -> Result<()> {
-    ensure(Needs {
-        wrk: true,
-        ..Needs::default()
-    })
+    ensure(Needs { wrk: true, ..Needs::default() })
 }
 
 #[cfg(test)]

@@ -79,15 +79,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
     }
     match command {
         Command::Run { args } => run::cmd_run(args).map(|()| ExitCode::SUCCESS),
-        Command::Test {
-            no_pg,
-            no_e2e,
-            no_lint,
-        } => test::cmd_test(test::Opts {
-            no_pg,
-            no_e2e,
-            no_lint,
-        }),
+        Command::Test { no_pg, no_e2e, no_lint } => test::cmd_test(test::Opts { no_pg, no_e2e, no_lint }),
         Command::Pg => pg::cmd_pg().map(|()| ExitCode::SUCCESS),
         Command::E2e => e2e::cmd_e2e(),
         Command::Bench { what: Bench::Api } => bench::cmd_bench_api().map(|()| ExitCode::SUCCESS),

@@ -27,15 +27,11 @@ impl Cluster {
         // Always /tmp (not $TMPDIR): the socket path must stay under ~100 bytes.
         let base = PathBuf::from(format!("/tmp/yuanqu-pg-{}", std::process::id()));
         if base.exists() {
-            std::fs::remove_dir_all(&base)
-                .with_context(|| format!("removing stale {}", base.display()))?;
+            std::fs::remove_dir_all(&base).with_context(|| format!("removing stale {}", base.display()))?;
         }
         std::fs::create_dir(&base).with_context(|| format!("creating {}", base.display()))?;
         let mut cluster = Cluster {
-            url: format!(
-                "postgres://postgres@localhost/postgres?host={}",
-                base.display()
-            ),
+            url: format!("postgres://postgres@localhost/postgres?host={}", base.display()),
             base,
             bindir,
             as_postgres,
@@ -55,15 +51,7 @@ impl Cluster {
             .tool("initdb")
             .arg("-D")
             .arg(&data)
-            .args([
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ])
+            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
             .stdout(std::process::Stdio::null())
             .run()?;
 
@@ -112,9 +100,7 @@ impl Cluster {
     fn tool(&self, name: &str) -> Cmd {
         let program = self.bindir.join(name);
         let cmd = if self.as_postgres {
-            Cmd::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(program)
+            Cmd::new("runuser").args(["-u", "postgres", "--"]).arg(program)
         } else {
             Cmd::new(program)
         };
@@ -126,22 +112,11 @@ impl Cluster {
         let out = Cmd::new(psql)
             .arg("-h")
             .arg(&self.base)
-            .args([
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-XAtc",
-                "SHOW server_version",
-            ])
+            .args(["-U", "postgres", "-d", "postgres", "-XAtc", "SHOW server_version"])
             .quiet()
             .read()
             .context("connecting to the throwaway cluster")?;
-        println!(
-            "PostgreSQL {} running on socket dir {}",
-            out.trim(),
-            self.base.display()
-        );
+        println!("PostgreSQL {} running on socket dir {}", out.trim(), self.base.display());
         Ok(())
     }
 
@@ -151,13 +126,8 @@ impl Cluster {
             self.started = false;
             header("stop PostgreSQL");
             let data = self.data_dir();
-            if let Err(e) = self
-                .tool("pg_ctl")
-                .arg("stop")
-                .arg("-D")
-                .arg(&data)
-                .args(["-m", "immediate", "-w", "-t", "30"])
-                .run()
+            if let Err(e) =
+                self.tool("pg_ctl").arg("stop").arg("-D").arg(&data).args(["-m", "immediate", "-w", "-t", "30"]).run()
             {
                 eprintln!("warning: {e:#}");
             }
@@ -198,20 +168,14 @@ fn parse_passwd(passwd: &str, user: &str) -> Option<(u32, u32)> {
 
 /// `cargo xtask pg`: start a cluster, print its URL, wait for Ctrl-C, stop it.
 pub fn cmd_pg() -> Result<()> {
-    crate::install::ensure(crate::install::Needs {
-        postgres: true,
-        ..Default::default()
-    })?;
+    crate::install::ensure(crate::install::Needs { postgres: true, ..Default::default() })?;
     header("start PostgreSQL");
     let cluster = Cluster::start()?;
     println!();
     println!("YUANQU_TEST_DATABASE_URL={}", cluster.url());
     println!();
     println!("  export YUANQU_TEST_DATABASE_URL='{}'", cluster.url());
-    println!(
-        "  psql -h {} -U postgres postgres",
-        cluster.socket_dir().display()
-    );
+    println!("  psql -h {} -U postgres postgres", cluster.socket_dir().display());
     println!();
     println!("Press Ctrl-C to stop the cluster.");
     while !util::interrupted() {

@@ -18,8 +18,7 @@ pub fn cmd_run(extra: Vec<String>) -> Result<()> {
 
     if db.exists() {
         if accounts.is_file() {
-            let text = std::fs::read_to_string(&accounts)
-                .with_context(|| format!("reading {}", accounts.display()))?;
+            let text = std::fs::read_to_string(&accounts).with_context(|| format!("reading {}", accounts.display()))?;
             println!("demo accounts (from data/demo-accounts.txt):");
             print!("{text}");
         }
@@ -27,8 +26,7 @@ pub fn cmd_run(extra: Vec<String>) -> Result<()> {
         std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
         match server::demo(&bin, &db_url, None) {
             Ok(out) => {
-                std::fs::write(&accounts, &out)
-                    .with_context(|| format!("writing {}", accounts.display()))?;
+                std::fs::write(&accounts, &out).with_context(|| format!("writing {}", accounts.display()))?;
                 print!("{out}");
                 println!("(saved to data/demo-accounts.txt)");
             }

@@ -12,11 +12,8 @@ use crate::util::{self, Cmd, header};
 
 /// A strong throwaway password: `Demo-` + 12 alphanumerics + `!9a`.
 pub fn random_password() -> String {
-    let middle: String = rand::thread_rng()
-        .sample_iter(&rand::distributions::Alphanumeric)
-        .take(12)
-        .map(char::from)
-        .collect();
+    let middle: String =
+        rand::thread_rng().sample_iter(&rand::distributions::Alphanumeric).take(12).map(char::from).collect();
     format!("Demo-{middle}!9a")
 }
 
@@ -56,10 +53,7 @@ impl Server {
         }
         let out = File::create(log).with_context(|| format!("creating {}", log.display()))?;
         let err = out.try_clone()?;
-        header(&format!(
-            "yuanqu serve on 127.0.0.1:{port} (log: {})",
-            log.display()
-        ));
+        header(&format!("yuanqu serve on 127.0.0.1:{port} (log: {})", log.display()));
         let child = Cmd::new(bin)
             .arg("serve")
             .env("YUANQU_DATABASE_URL", db_url)
@@ -67,11 +61,7 @@ impl Server {
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err))
             .spawn()?;
-        Ok(Server {
-            child,
-            port,
-            log: log.to_path_buf(),
-        })
+        Ok(Server { child, port, log: log.to_path_buf() })
     }
 
     pub fn pid(&self) -> u32 {
@@ -98,17 +88,11 @@ impl Server {
         loop {
             util::check_interrupted()?;
             if let Some(status) = self.child.try_wait()? {
-                bail!(
-                    "yuanqu serve exited with {status} before becoming healthy; log tail:\n{}",
-                    self.log_tail(30)
-                );
+                bail!("yuanqu serve exited with {status} before becoming healthy; log tail:\n{}", self.log_tail(30));
             }
             let last = match agent.get(&url).call() {
                 Ok(resp) if resp.status().as_u16() == 200 => {
-                    println!(
-                        "server healthy after {}",
-                        util::fmt_duration(start.elapsed())
-                    );
+                    println!("server healthy after {}", util::fmt_duration(start.elapsed()));
                     return Ok(());
                 }
                 Ok(resp) => format!("HTTP {}", resp.status()),
@@ -130,10 +114,7 @@ impl Server {
             return;
         }
         let pid = self.child.id().to_string();
-        let _ = Command::new("kill")
-            .args(["-TERM", &pid])
-            .stderr(Stdio::null())
-            .status();
+        let _ = Command::new("kill").args(["-TERM", &pid]).stderr(Stdio::null()).status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if matches!(self.child.try_wait(), Ok(Some(_))) {
@@ -167,10 +148,7 @@ mod tests {
 
     #[test]
     fn sqlite_url_is_absolute() {
-        assert_eq!(
-            sqlite_url(Path::new("/tmp/x/e2e.db")),
-            "sqlite:///tmp/x/e2e.db?mode=rwc"
-        );
+        assert_eq!(sqlite_url(Path::new("/tmp/x/e2e.db")), "sqlite:///tmp/x/e2e.db?mode=rwc");
     }
 
     #[test]

@@ -63,25 +63,15 @@ impl Stages {
     }
 
     fn skip(&mut self, name: &'static str, why: &str) {
-        self.done.push(Stage {
-            name,
-            took: Duration::ZERO,
-            status: Status::Skipped(why.to_owned()),
-        });
+        self.done.push(Stage { name, took: Duration::ZERO, status: Status::Skipped(why.to_owned()) });
     }
 
     fn block(&mut self, name: &'static str, why: &str) {
-        self.done.push(Stage {
-            name,
-            took: Duration::ZERO,
-            status: Status::Blocked(why.to_owned()),
-        });
+        self.done.push(Stage { name, took: Duration::ZERO, status: Status::Blocked(why.to_owned()) });
     }
 
     fn failed(&self) -> bool {
-        self.done
-            .iter()
-            .any(|s| matches!(s.status, Status::Failed(_) | Status::Blocked(_)))
+        self.done.iter().any(|s| matches!(s.status, Status::Failed(_) | Status::Blocked(_)))
     }
 
     fn status_of(&self, name: &str) -> Option<&Status> {
@@ -89,13 +79,7 @@ impl Stages {
     }
 
     fn print_summary(&self, total: Duration) {
-        let width = self
-            .done
-            .iter()
-            .map(|s| s.name.len())
-            .max()
-            .unwrap_or(5)
-            .max(5);
+        let width = self.done.iter().map(|s| s.name.len()).max().unwrap_or(5).max(5);
         println!("==> summary");
         for stage in &self.done {
             let (word, note) = match &stage.status {
@@ -104,12 +88,7 @@ impl Stages {
                 Status::Skipped(why) => ("skipped", format!("  ({why})")),
                 Status::Blocked(why) => ("NOT RUN", format!("  ({why})")),
             };
-            println!(
-                "  {:<width$}  {:<7}  {:>7}{note}",
-                stage.name,
-                word,
-                util::fmt_duration(stage.took)
-            );
+            println!("  {:<width$}  {:<7}  {:>7}{note}", stage.name, word, util::fmt_duration(stage.took));
         }
         println!(
             "  {:<width$}  {:<7}  {:>7}",
@@ -153,13 +132,7 @@ pub fn cmd_test(opts: Opts) -> Result<ExitCode> {
     let mut e2e_counts = None;
 
     let installed = stages.run("install", || {
-        install::ensure(Needs {
-            postgres: !opts.no_pg,
-            chromium: !opts.no_e2e,
-            nextest: true,
-            npm: true,
-            wrk: false,
-        })
+        install::ensure(Needs { postgres: !opts.no_pg, chromium: !opts.no_e2e, nextest: true, npm: true, wrk: false })
     });
 
     if installed {
@@ -176,21 +149,10 @@ pub fn cmd_test(opts: Opts) -> Result<ExitCode> {
             stages.skip("fmt", "--no-lint");
             stages.skip("clippy", "--no-lint");
         } else {
-            stages.run("fmt", || {
-                util::cargo().args(["fmt", "--all", "--check"]).run()
-            });
+            stages.run("fmt", || util::cargo().args(["fmt", "--all", "--check"]).run());
             if ui {
                 stages.run("clippy", || {
-                    util::cargo()
-                        .args([
-                            "clippy",
-                            "--workspace",
-                            "--all-targets",
-                            "--",
-                            "-D",
-                            "warnings",
-                        ])
-                        .run()
+                    util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).run()
                 });
             } else {
                 stages.block("clippy", "ui failed");
@@ -198,9 +160,7 @@ pub fn cmd_test(opts: Opts) -> Result<ExitCode> {
         }
 
         if ui {
-            stages.run("tests (sqlite)", || {
-                nextest(None).env_remove("YUANQU_TEST_DATABASE_URL").run()
-            });
+            stages.run("tests (sqlite)", || nextest(None).env_remove("YUANQU_TEST_DATABASE_URL").run());
         } else {
             stages.block("tests (sqlite)", "ui failed");
         }
@@ -211,9 +171,7 @@ pub fn cmd_test(opts: Opts) -> Result<ExitCode> {
             stages.run("tests (postgres)", || {
                 header("start PostgreSQL");
                 let mut cluster = Cluster::start()?;
-                let result = nextest(Some(NOT_PACKAGE_DOMAIN))
-                    .env("YUANQU_TEST_DATABASE_URL", cluster.url())
-                    .run();
+                let result = nextest(Some(NOT_PACKAGE_DOMAIN)).env("YUANQU_TEST_DATABASE_URL", cluster.url()).run();
                 cluster.stop();
                 result
             });
@@ -251,18 +209,12 @@ pub fn cmd_test(opts: Opts) -> Result<ExitCode> {
     let _ = std::io::stderr().flush();
     stages.print_summary(started.elapsed());
     let why_not = match stages.status_of("e2e") {
-        Some(Status::Skipped(why) | Status::Blocked(why) | Status::Failed(why)) => {
-            Some(why.clone())
-        }
+        Some(Status::Skipped(why) | Status::Blocked(why) | Status::Failed(why)) => Some(why.clone()),
         _ => None,
     };
     println!("{}", e2e::final_line(e2e_counts.as_ref(), why_not));
     let _ = std::io::stdout().flush();
-    Ok(if stages.failed() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if stages.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 #[cfg(test)]

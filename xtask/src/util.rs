@@ -40,18 +40,13 @@ pub fn check_interrupted() -> Result<()> {
 
 /// `CI=true` (or `1`) in the environment.
 pub fn is_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| v.eq_ignore_ascii_case("true") || v == "1")
-        .unwrap_or(false)
+    std::env::var("CI").map(|v| v.eq_ignore_ascii_case("true") || v == "1").unwrap_or(false)
 }
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest.to_path_buf())
+    manifest.parent().map(Path::to_path_buf).unwrap_or_else(|| manifest.to_path_buf())
 }
 
 pub fn web_dir() -> PathBuf {
@@ -71,17 +66,13 @@ pub fn header(title: &str) {
 /// The effective euid, read without unsafe code.
 pub fn is_root() -> bool {
     use std::os::unix::fs::MetadataExt as _;
-    std::fs::metadata("/proc/self")
-        .map(|m| m.uid() == 0)
-        .unwrap_or(false)
+    std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
 }
 
 /// Looks `name` up in `PATH`.
 pub fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
 }
 
 /// The cargo that runs us (`$CARGO`), else `cargo` from PATH.
@@ -93,18 +84,10 @@ pub fn cargo() -> Cmd {
 pub fn target_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
         let dir = PathBuf::from(dir);
-        return Ok(if dir.is_absolute() {
-            dir
-        } else {
-            root().join(dir)
-        });
+        return Ok(if dir.is_absolute() { dir } else { root().join(dir) });
     }
-    let json = cargo()
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .quiet()
-        .read()?;
-    let meta: serde_json::Value =
-        serde_json::from_str(&json).context("parsing `cargo metadata` output")?;
+    let json = cargo().args(["metadata", "--format-version", "1", "--no-deps"]).quiet().read()?;
+    let meta: serde_json::Value = serde_json::from_str(&json).context("parsing `cargo metadata` output")?;
     meta.get("target_directory")
         .and_then(serde_json::Value::as_str)
         .map(PathBuf::from)
@@ -120,10 +103,7 @@ pub struct Cmd {
 
 fn quote(arg: &OsStr) -> String {
     let s = arg.to_string_lossy();
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c))
-    {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c)) {
         s.into_owned()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
@@ -134,15 +114,8 @@ impl Cmd {
     pub fn new(program: impl AsRef<OsStr>) -> Self {
         let program = program.as_ref();
         // Show `cargo` rather than the full path from $CARGO.
-        let shown = Path::new(program)
-            .file_name()
-            .filter(|n| *n == "cargo")
-            .unwrap_or(program);
-        Self {
-            inner: Command::new(program),
-            display: quote(shown),
-            quiet: false,
-        }
+        let shown = Path::new(program).file_name().filter(|n| *n == "cargo").unwrap_or(program);
+        Self { inner: Command::new(program), display: quote(shown), quiet: false }
     }
 
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
@@ -219,9 +192,7 @@ impl Cmd {
     /// cannot be started).
     pub fn status(mut self) -> Result<ExitStatus> {
         self.echo();
-        self.inner
-            .status()
-            .with_context(|| format!("could not run `{}`", self.display))
+        self.inner.status().with_context(|| format!("could not run `{}`", self.display))
     }
 
     /// Runs capturing stdout (stderr inherited) and returns it.
@@ -235,8 +206,7 @@ impl Cmd {
         if !output.status.success() {
             bail!("command `{}` failed: {}", self.display, output.status);
         }
-        String::from_utf8(output.stdout)
-            .with_context(|| format!("output of `{}` is not UTF-8", self.display))
+        String::from_utf8(output.stdout).with_context(|| format!("output of `{}` is not UTF-8", self.display))
     }
 
     /// True if the command runs and exits 0; all output discarded.
@@ -252,9 +222,7 @@ impl Cmd {
 
     pub fn spawn(mut self) -> Result<Child> {
         self.echo();
-        self.inner
-            .spawn()
-            .with_context(|| format!("could not start `{}`", self.display))
+        self.inner.spawn().with_context(|| format!("could not start `{}`", self.display))
     }
 
     /// Replaces the current process (Unix `exec`); only returns on failure.
@@ -291,15 +259,8 @@ pub fn tail(path: &Path, n: usize) -> String {
 
 /// Newest modification time of the files under `dir`, skipping `node_modules`
 /// everywhere and the given top-level directory names.
-pub fn newest_mtime(
-    dir: &Path,
-    skip_top: &[&str],
-) -> Result<Option<(std::time::SystemTime, PathBuf)>> {
-    fn walk(
-        dir: &Path,
-        skip: &[&str],
-        best: &mut Option<(std::time::SystemTime, PathBuf)>,
-    ) -> Result<()> {
+pub fn newest_mtime(dir: &Path, skip_top: &[&str]) -> Result<Option<(std::time::SystemTime, PathBuf)>> {
+    fn walk(dir: &Path, skip: &[&str], best: &mut Option<(std::time::SystemTime, PathBuf)>) -> Result<()> {
         for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
             let entry = entry?;
             let name = entry.file_name();

@@ -10,10 +10,7 @@ use crate::util::{self, Cmd, header};
 fn npm_ci_reason(dir: &Path) -> Result<Option<&'static str>> {
     let lock = dir.join("package-lock.json");
     if !lock.is_file() {
-        bail!(
-            "{} is missing; `npm ci` needs a lockfile (run `npm install` there and commit it)",
-            lock.display()
-        );
+        bail!("{} is missing; `npm ci` needs a lockfile (run `npm install` there and commit it)", lock.display());
     }
     let node_modules = dir.join("node_modules");
     if !node_modules.is_dir() {
@@ -60,9 +57,7 @@ fn ui_build_reason(web: &Path) -> Result<Option<String>> {
         return Ok(Some("web/dist/index.html missing".to_owned()));
     };
     let newest = util::newest_mtime(web, &["dist"])?;
-    Ok(newest
-        .filter(|(mtime, _)| *mtime > built)
-        .map(|(_, path)| format!("{} changed", shown(&path))))
+    Ok(newest.filter(|(mtime, _)| *mtime > built).map(|(_, path)| format!("{} changed", shown(&path))))
 }
 
 /// Installs the UI's npm dependencies if needed and builds `web/dist` if it is
@@ -80,10 +75,7 @@ pub fn ensure_ui() -> Result<()> {
             Cmd::new("npm").args(["run", "build"]).dir(&web).run()?;
             let index = web.join("dist").join("index.html");
             if !index.is_file() {
-                bail!(
-                    "`npm run build` succeeded but {} is missing",
-                    index.display()
-                );
+                bail!("`npm run build` succeeded but {} is missing", index.display());
             }
             Ok(())
         }
@@ -102,8 +94,8 @@ pub fn cmd_openapi() -> Result<()> {
     let bin = util::target_dir()?.join("debug").join("yuanqu");
     header("yuanqu openapi");
     let mut json = Cmd::new(&bin).arg("openapi").read()?;
-    let doc: serde_json::Value = serde_json::from_str(&json)
-        .with_context(|| format!("`{} openapi` did not print JSON", bin.display()))?;
+    let doc: serde_json::Value =
+        serde_json::from_str(&json).with_context(|| format!("`{} openapi` did not print JSON", bin.display()))?;
     if doc.get("openapi").is_none() {
         bail!("`yuanqu openapi` printed JSON without an `openapi` field");
     }
@@ -114,10 +106,7 @@ pub fn cmd_openapi() -> Result<()> {
     std::fs::write(&out, json).with_context(|| format!("writing {}", out.display()))?;
     println!("wrote {}", shown(&out));
     header("npm run gen:api");
-    Cmd::new("npm")
-        .args(["run", "gen:api"])
-        .dir(util::web_dir())
-        .run()
+    Cmd::new("npm").args(["run", "gen:api"]).dir(util::web_dir()).run()
 }
 
 #[cfg(test)]

@@ -65,9 +65,20 @@ fn parse_json(s: Option<String>) -> Option<serde_json::Value> {
 
 /// Search the audit log.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = AuditPage), (status = 403, body = Problem)))]
-pub async fn search(State(st): State<AppState>, Me(actor): Me, Query(q): Query<AuditQuery>) -> ApiResult<Json<AuditPage>> {
+pub async fn search(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<AuditPage>> {
     let page = yuanqu_app::page_req(q.page, q.page_size)?;
-    let f = AuditFilter { actor: q.actor, action: q.action, entity_type: q.entity_type, entity_id: q.entity_id, from: q.from, to: q.to };
+    let f = AuditFilter {
+        actor: q.actor,
+        action: q.action,
+        entity_type: q.entity_type,
+        entity_id: q.entity_id,
+        from: q.from,
+        to: q.to,
+    };
     let p = audit::search(&st.app.db, &actor, &f, page).await?;
     Ok(Json(AuditPage {
         items: p

@@ -73,7 +73,8 @@ impl From<AppError> for ApiError {
         let mut out = Self::new(status, code, title);
         match e {
             AppError::Validation(errs) => {
-                out.errors = errs.into_iter().map(|f| FieldErrorDto { field: f.field, code: f.code.to_owned() }).collect();
+                out.errors =
+                    errs.into_iter().map(|f| FieldErrorDto { field: f.field, code: f.code.to_owned() }).collect();
             }
             AppError::Locked { retry_after_secs } => out.retry_after = Some(retry_after_secs),
             AppError::Store(yuanqu_store::StoreError::Busy) => out.retry_after = Some(1),
@@ -95,10 +96,10 @@ impl IntoResponse for ApiError {
         };
         let mut res = (self.status, axum::Json(body)).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if let Some(s) = self.retry_after {
-            if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Some(s) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&s.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res
     }

@@ -1,9 +1,9 @@
 //! Identity routes: sign-in, users, departments, roles, parks, enterprises, API tokens.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -13,10 +13,10 @@ use yuanqu_app::{Actor, Page};
 use yuanqu_domain::identity::{Permission, Role};
 use yuanqu_store::identity::{ApiTokenRow, DepartmentRow, EnterpriseRow, ParkRow, UserFilter};
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Body, IfMatch, Me, RequestCtxX, etag};
 use crate::security::SESSION_COOKIE;
-use crate::AppState;
 
 // ---------------------------------------------------------------- DTOs
 
@@ -269,7 +269,14 @@ pub struct ApiTokenDto {
 
 impl From<ApiTokenRow> for ApiTokenDto {
     fn from(t: ApiTokenRow) -> Self {
-        Self { id: t.id, name: t.name, prefix: t.prefix, created_at: t.created_at, expires_at: t.expires_at, last_used_at: t.last_used_at }
+        Self {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+        }
     }
 }
 
@@ -322,23 +329,34 @@ async fn me_dto(st: &AppState, actor: &Actor, expires_at: Option<DateTime<Utc>>,
 
 fn session_cookie(st: &AppState, value: &str, max_age: i64) -> HeaderValue {
     let secure = if st.config.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// Sign in with zone, login ID and password; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginDto,
     responses((status = 200, body = MeDto), (status = 401, body = Problem), (status = 429, body = Problem)))]
-pub async fn login(State(st): State<AppState>, RequestCtxX(ctx): RequestCtxX, Body(b): Body<LoginDto>) -> ApiResult<Response> {
-    if let Some(ip) = ctx.ip.as_deref().and_then(|i| i.parse().ok()) {
-        if let Err(wait) = st.login_limiter.check_key(&ip) {
-            let secs = wait.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default())).as_secs().max(1);
-            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many sign-in attempts from this address");
-            e.retry_after = i64::try_from(secs).ok();
-            return Err(e);
-        }
+pub async fn login(
+    State(st): State<AppState>,
+    RequestCtxX(ctx): RequestCtxX,
+    Body(b): Body<LoginDto>,
+) -> ApiResult<Response> {
+    if let Some(ip) = ctx.ip.as_deref().and_then(|i| i.parse().ok())
+        && let Err(wait) = st.login_limiter.check_key(&ip)
+    {
+        let secs = wait
+            .wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()))
+            .as_secs()
+            .max(1);
+        let mut e =
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many sign-in attempts from this address");
+        e.retry_after = i64::try_from(secs).ok();
+        return Err(e);
     }
-    let signed = auth::login(&st.app, auth::LoginCmd { zone: b.zone, login: b.login, password: b.password }, &ctx).await?;
+    let signed =
+        auth::login(&st.app, auth::LoginCmd { zone: b.zone, login: b.login, password: b.password }, &ctx).await?;
     let max_age = (signed.session.expires_at - signed.session.created_at).num_seconds();
     let me = me_dto(&st, &signed.actor, Some(signed.session.expires_at), signed.session.csrf_token.clone()).await?;
     let mut res = Json(me).into_response();
@@ -372,20 +390,40 @@ pub async fn me(State(st): State<AppState>, Me(actor): Me, headers: HeaderMap) -
 /// Change my password (also the first step of an account that must change it).
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = ChangePasswordDto,
     responses((status = 204), (status = 422, body = Problem)))]
-pub async fn change_password(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Body(b): Body<ChangePasswordDto>) -> ApiResult<StatusCode> {
-    auth::change_password(&st.app, &actor, auth::ChangePasswordCmd { current_password: b.current_password, new_password: b.new_password }, &ctx).await?;
+pub async fn change_password(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Body(b): Body<ChangePasswordDto>,
+) -> ApiResult<StatusCode> {
+    auth::change_password(
+        &st.app,
+        &actor,
+        auth::ChangePasswordCmd { current_password: b.current_password, new_password: b.new_password },
+        &ctx,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 // ---------------------------------------------------------------- users
 
 fn user_page(p: Page<users::UserView>, page: yuanqu_app::PageReq) -> UserPage {
-    UserPage { items: p.items.into_iter().map(UserDto::from).collect(), total: p.total, page: page.page, page_size: page.size }
+    UserPage {
+        items: p.items.into_iter().map(UserDto::from).collect(),
+        total: p.total,
+        page: page.page,
+        page_size: page.size,
+    }
 }
 
 /// Users of my zone (within my scope).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery), responses((status = 200, body = UserPage)))]
-pub async fn list_users(State(st): State<AppState>, Me(actor): Me, Query(q): Query<UserQuery>) -> ApiResult<Json<UserPage>> {
+pub async fn list_users(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    Query(q): Query<UserQuery>,
+) -> ApiResult<Json<UserPage>> {
     let page = yuanqu_app::page_req(q.page, q.page_size)?;
     let f = UserFilter { q: q.q, role: q.role, department_id: q.department_id, sort: q.sort };
     Ok(Json(user_page(users::list(&st.app, &actor, &f, page).await?, page)))
@@ -394,8 +432,21 @@ pub async fn list_users(State(st): State<AppState>, Me(actor): Me, Query(q): Que
 /// Create a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserDto,
     responses((status = 201, body = UserDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_user(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Body(b): Body<NewUserDto>) -> ApiResult<Response> {
-    let n = users::NewUser { login: b.login, display_name: b.display_name, role: b.role, password: b.password, department_id: b.department_id, enterprise_id: b.enterprise_id, phone: b.phone };
+pub async fn create_user(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Body(b): Body<NewUserDto>,
+) -> ApiResult<Response> {
+    let n = users::NewUser {
+        login: b.login,
+        display_name: b.display_name,
+        role: b.role,
+        password: b.password,
+        department_id: b.department_id,
+        enterprise_id: b.enterprise_id,
+        phone: b.phone,
+    };
     let u = users::create(&st.app, &actor, n, &ctx).await?;
     Ok((StatusCode::CREATED, etag(u.version), Json(UserDto::from(u))).into_response())
 }
@@ -411,8 +462,22 @@ pub async fn get_user(State(st): State<AppState>, Me(actor): Me, Path(id): Path<
 /// Change a user (If-Match: the version).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path), ("If-Match" = String, Header)), request_body = UserPatchDto,
     responses((status = 200, body = UserDto), (status = 404, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
-pub async fn update_user(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Path(id): Path<Uuid>, IfMatch(v): IfMatch, Body(b): Body<UserPatchDto>) -> ApiResult<Response> {
-    let p = users::UserPatch { display_name: b.display_name, role: b.role, department_id: b.department_id, active: b.active, phone: b.phone, password: b.password };
+pub async fn update_user(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+    IfMatch(v): IfMatch,
+    Body(b): Body<UserPatchDto>,
+) -> ApiResult<Response> {
+    let p = users::UserPatch {
+        display_name: b.display_name,
+        role: b.role,
+        department_id: b.department_id,
+        active: b.active,
+        phone: b.phone,
+        password: b.password,
+    };
     let u = users::update(&st.app, &actor, id, v, p, &ctx).await?;
     Ok((etag(u.version), Json(UserDto::from(u))).into_response())
 }
@@ -428,23 +493,49 @@ pub async fn list_departments(State(st): State<AppState>, Me(actor): Me) -> ApiR
 /// Create a department.
 #[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = NewDepartmentDto,
     responses((status = 201, body = DepartmentDto), (status = 422, body = Problem)))]
-pub async fn create_department(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Body(b): Body<NewDepartmentDto>) -> ApiResult<Response> {
-    let d = org::create_department(&st.app, &actor, org::NewDepartment { name: b.name, parent_id: b.parent_id }, &ctx).await?;
+pub async fn create_department(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Body(b): Body<NewDepartmentDto>,
+) -> ApiResult<Response> {
+    let d = org::create_department(&st.app, &actor, org::NewDepartment { name: b.name, parent_id: b.parent_id }, &ctx)
+        .await?;
     Ok((StatusCode::CREATED, etag(d.version), Json(DepartmentDto::from(d))).into_response())
 }
 
 /// Rename or move a department (If-Match); a move under its own subtree is 409 `department.cycle`.
 #[utoipa::path(patch, path = "/api/v1/departments/{id}", tag = "departments", params(("id" = Uuid, Path), ("If-Match" = String, Header)), request_body = DepartmentPatchDto,
     responses((status = 200, body = DepartmentDto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)))]
-pub async fn update_department(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Path(id): Path<Uuid>, IfMatch(v): IfMatch, Body(b): Body<DepartmentPatchDto>) -> ApiResult<Response> {
-    let d = org::update_department(&st.app, &actor, id, v, org::DepartmentPatch { name: b.name, parent_id: b.parent_id }, &ctx).await?;
+pub async fn update_department(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+    IfMatch(v): IfMatch,
+    Body(b): Body<DepartmentPatchDto>,
+) -> ApiResult<Response> {
+    let d = org::update_department(
+        &st.app,
+        &actor,
+        id,
+        v,
+        org::DepartmentPatch { name: b.name, parent_id: b.parent_id },
+        &ctx,
+    )
+    .await?;
     Ok((etag(d.version), Json(DepartmentDto::from(d))).into_response())
 }
 
 /// Delete an empty department.
 #[utoipa::path(delete, path = "/api/v1/departments/{id}", tag = "departments", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn delete_department(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+pub async fn delete_department(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
     org::delete_department(&st.app, &actor, id, &ctx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -457,7 +548,13 @@ pub async fn list_roles(Me(_actor): Me) -> Json<RolesDto> {
     Json(RolesDto {
         roles: Role::ALL
             .into_iter()
-            .map(|r| RoleDto { code: r.code().into(), name_zh: r.name_zh().into(), name_en: r.name_en().into(), admin: r.is_admin(), permissions: permissions_of(r) })
+            .map(|r| RoleDto {
+                code: r.code().into(),
+                name_zh: r.name_zh().into(),
+                name_en: r.name_en().into(),
+                admin: r.is_admin(),
+                permissions: permissions_of(r),
+            })
             .collect(),
         permissions: Permission::ALL.iter().map(|p| p.code().to_owned()).collect(),
     })
@@ -474,7 +571,12 @@ pub async fn list_parks(State(st): State<AppState>, Me(actor): Me) -> ApiResult<
 /// Create a park.
 #[utoipa::path(post, path = "/api/v1/parks", tag = "parks", request_body = NewParkDto,
     responses((status = 201, body = ParkDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_park(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Body(b): Body<NewParkDto>) -> ApiResult<Response> {
+pub async fn create_park(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Body(b): Body<NewParkDto>,
+) -> ApiResult<Response> {
     let p = org::create_park(&st.app, &actor, org::NewPark { code: b.code, name: b.name }, &ctx).await?;
     Ok((StatusCode::CREATED, etag(p.version), Json(ParkDto::from(p))).into_response())
 }
@@ -482,7 +584,14 @@ pub async fn create_park(State(st): State<AppState>, Me(actor): Me, RequestCtxX(
 /// Change a park (If-Match).
 #[utoipa::path(patch, path = "/api/v1/parks/{id}", tag = "parks", params(("id" = Uuid, Path), ("If-Match" = String, Header)), request_body = ParkPatchDto,
     responses((status = 200, body = ParkDto), (status = 404, body = Problem), (status = 412, body = Problem)))]
-pub async fn update_park(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Path(id): Path<Uuid>, IfMatch(v): IfMatch, Body(b): Body<ParkPatchDto>) -> ApiResult<Response> {
+pub async fn update_park(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+    IfMatch(v): IfMatch,
+    Body(b): Body<ParkPatchDto>,
+) -> ApiResult<Response> {
     let p = org::update_park(&st.app, &actor, id, v, org::ParkPatch { code: b.code, name: b.name }, &ctx).await?;
     Ok((etag(p.version), Json(ParkDto::from(p))).into_response())
 }
@@ -505,17 +614,37 @@ async fn enterprise_dtos(st: &AppState, actor: &Actor, rows: Vec<EnterpriseRow>)
 
 /// Enterprises within my scope (an enterprise account sees only its own).
 #[utoipa::path(get, path = "/api/v1/enterprises", tag = "enterprises", params(EnterpriseQuery), responses((status = 200, body = EnterprisePage)))]
-pub async fn list_enterprises(State(st): State<AppState>, Me(actor): Me, Query(q): Query<EnterpriseQuery>) -> ApiResult<Json<EnterprisePage>> {
+pub async fn list_enterprises(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    Query(q): Query<EnterpriseQuery>,
+) -> ApiResult<Json<EnterprisePage>> {
     let page = yuanqu_app::page_req(q.page, q.page_size)?;
     let p = org::enterprises(&st.app, &actor, q.q.as_deref(), q.park_id, page).await?;
-    Ok(Json(EnterprisePage { items: enterprise_dtos(&st, &actor, p.items).await?, total: p.total, page: page.page, page_size: page.size }))
+    Ok(Json(EnterprisePage {
+        items: enterprise_dtos(&st, &actor, p.items).await?,
+        total: p.total,
+        page: page.page,
+        page_size: page.size,
+    }))
 }
 
 /// Register an enterprise (the USCC is checked with its GB 32100 check character).
 #[utoipa::path(post, path = "/api/v1/enterprises", tag = "enterprises", request_body = NewEnterpriseDto,
     responses((status = 201, body = EnterpriseDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_enterprise(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Body(b): Body<NewEnterpriseDto>) -> ApiResult<Response> {
-    let e = org::create_enterprise(&st.app, &actor, org::NewEnterprise { name: b.name, uscc: b.uscc, park_id: b.park_id }, &ctx).await?;
+pub async fn create_enterprise(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Body(b): Body<NewEnterpriseDto>,
+) -> ApiResult<Response> {
+    let e = org::create_enterprise(
+        &st.app,
+        &actor,
+        org::NewEnterprise { name: b.name, uscc: b.uscc, park_id: b.park_id },
+        &ctx,
+    )
+    .await?;
     let dto = enterprise_dtos(&st, &actor, vec![e]).await?.pop().ok_or_else(ApiError::not_found)?;
     Ok((StatusCode::CREATED, Json(dto)).into_response())
 }
@@ -523,7 +652,11 @@ pub async fn create_enterprise(State(st): State<AppState>, Me(actor): Me, Reques
 /// One enterprise.
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "enterprises", params(("id" = Uuid, Path)),
     responses((status = 200, body = EnterpriseDto), (status = 404, body = Problem)))]
-pub async fn get_enterprise(State(st): State<AppState>, Me(actor): Me, Path(id): Path<Uuid>) -> ApiResult<Json<EnterpriseDto>> {
+pub async fn get_enterprise(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<EnterpriseDto>> {
     let e = org::enterprise(&st.app, &actor, id).await?;
     enterprise_dtos(&st, &actor, vec![e]).await?.pop().map(Json).ok_or_else(ApiError::not_found)
 }
@@ -539,15 +672,27 @@ pub async fn list_tokens(State(st): State<AppState>, Me(actor): Me) -> ApiResult
 /// Create an API token; its secret is in this response only.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewApiTokenRequestDto,
     responses((status = 201, body = NewApiTokenDto), (status = 422, body = Problem)))]
-pub async fn create_token(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Body(b): Body<NewApiTokenRequestDto>) -> ApiResult<Response> {
-    let (t, secret) = tokens::create(&st.app, &actor, tokens::NewToken { name: b.name, expires_in_days: b.expires_in_days }, &ctx).await?;
+pub async fn create_token(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Body(b): Body<NewApiTokenRequestDto>,
+) -> ApiResult<Response> {
+    let (t, secret) =
+        tokens::create(&st.app, &actor, tokens::NewToken { name: b.name, expires_in_days: b.expires_in_days }, &ctx)
+            .await?;
     Ok((StatusCode::CREATED, Json(NewApiTokenDto { token: t.into(), secret })).into_response())
 }
 
 /// Revoke one of my API tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn revoke_token(State(st): State<AppState>, Me(actor): Me, RequestCtxX(ctx): RequestCtxX, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
     tokens::revoke(&st.app, &actor, id, &ctx).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -63,7 +63,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(app: App, config: HttpConfig, metrics: Option<PrometheusHandle>) -> Self {
         let per_min = NonZeroU32::new(config.login_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        Self { app, login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))), config: Arc::new(config), metrics }
+        Self {
+            app,
+            login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))),
+            config: Arc::new(config),
+            metrics,
+        }
     }
 }
 
@@ -151,7 +156,11 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::PATCH, "/api/v1/users/{id}", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/departments", get_!(i::list_departments).post(i::create_department))?;
     let r = r.add(Method::POST, "/api/v1/departments", MethodRouter::new())?;
-    let r = r.add(Method::PATCH, "/api/v1/departments/{id}", on(MethodFilter::PATCH, i::update_department).delete(i::delete_department))?;
+    let r = r.add(
+        Method::PATCH,
+        "/api/v1/departments/{id}",
+        on(MethodFilter::PATCH, i::update_department).delete(i::delete_department),
+    )?;
     let r = r.add(Method::DELETE, "/api/v1/departments/{id}", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/roles", get_!(i::list_roles))?;
     let r = r.add(Method::GET, "/api/v1/parks", get_!(i::list_parks).post(i::create_park))?;
@@ -190,7 +199,10 @@ pub fn router(state: AppState) -> Result<Router, UndeclaredRoute> {
         .layer(axum::middleware::from_fn(security::problem_request_id))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(track_metrics))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid)))
@@ -206,7 +218,9 @@ async fn track_metrics(req: axum::extract::Request, next: axum::middleware::Next
         .unwrap_or_else(|| "other".into());
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status).increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method, "path" => path).record(start.elapsed().as_secs_f64());
+    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "path" => path)
+        .record(start.elapsed().as_secs_f64());
     res
 }

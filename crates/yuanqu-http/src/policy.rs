@@ -62,4 +62,3 @@ pub const POLICY: &[Rule] = &[
 pub fn lookup(method: &Method, path: &str) -> Option<&'static Rule> {
     POLICY.iter().find(|r| r.method == method.as_str() && r.path == path)
 }
-

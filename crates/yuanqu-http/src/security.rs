@@ -21,10 +21,10 @@ fn is_unsafe(m: &Method) -> bool {
 
 /// SES-04: a state-changing request must come from this origin.
 fn same_origin(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if !matches!(site, "same-origin" | "none") {
-            return false;
-        }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -69,7 +69,12 @@ async fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Actor, ApiEr
 
 /// Looks up the matched route in the policy table and enforces it. A route missing from the
 /// table is refused at start-up (see `router`), so `None` here only means no route matched.
-pub async fn enforce(State(st): State<AppState>, matched: Option<MatchedPath>, mut req: Request, next: Next) -> Response {
+pub async fn enforce(
+    State(st): State<AppState>,
+    matched: Option<MatchedPath>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let Some(rule) = matched.as_ref().and_then(|m| policy::lookup(req.method(), m.as_str())) else {
         return ApiError::not_found().into_response();
     };
@@ -90,10 +95,10 @@ pub async fn enforce(State(st): State<AppState>, matched: Option<MatchedPath>, m
             return ApiError::new(StatusCode::FORBIDDEN, "csrf.token", "Missing or wrong CSRF token").into_response();
         }
     }
-    if let Access::Perm(p) = rule.access {
-        if let Err(e) = actor.require(p) {
-            return ApiError::from(e).into_response();
-        }
+    if let Access::Perm(p) = rule.access
+        && let Err(e) = actor.require(p)
+    {
+        return ApiError::from(e).into_response();
     }
     req.extensions_mut().insert(actor);
     next.run(req).await
@@ -129,10 +134,8 @@ pub async fn headers(req: Request, next: Next) -> Response {
 pub async fn problem_request_id(req: Request, next: Next) -> Response {
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let res = next.run(req).await;
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let is_problem =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
     let (Some(id), true) = (id, is_problem) else { return res };
     let (mut parts, body) = res.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {

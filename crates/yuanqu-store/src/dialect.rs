@@ -1,9 +1,6 @@
 //! The only place that may branch on the database engine (docs/DB-PORTABILITY.md).
 
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
-    TransactionOptions,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionOptions};
 
 use crate::StoreError;
 
@@ -15,11 +12,7 @@ pub enum Engine {
 
 impl Engine {
     pub fn from_url(url: &str) -> Self {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Self::Postgres
-        } else {
-            Self::Sqlite
-        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") { Self::Postgres } else { Self::Sqlite }
     }
     pub(crate) fn of(b: DbBackend) -> Self {
         match b {
@@ -58,9 +51,18 @@ pub(crate) fn write_transaction_options(engine: Engine, opts: &mut TransactionOp
 pub(crate) fn is_retryable(e: &StoreError) -> bool {
     let StoreError::Db(db) = e else { return false };
     let text = db.to_string();
-    ["database is locked", "database table is locked", "(code: 5)", "(code: 6)", "40001", "40P01", "could not serialize", "deadlock detected"]
-        .iter()
-        .any(|needle| text.contains(needle))
+    [
+        "database is locked",
+        "database table is locked",
+        "(code: 5)",
+        "(code: 6)",
+        "40001",
+        "40P01",
+        "could not serialize",
+        "deadlock detected",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
 }
 
 pub(crate) async fn applied_migrations(conn: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
@@ -91,8 +93,6 @@ pub async fn backup_sqlite(conn: &crate::Conn<'_>, dest: &str) -> crate::Result<
     if conn.engine() != Engine::Sqlite {
         return Err(StoreError::Db(DbErr::Custom("backup of PostgreSQL: use pg_dump".into())));
     }
-    conn.ex()
-        .execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [dest.into()]))
-        .await?;
+    conn.ex().execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [dest.into()])).await?;
     Ok(())
 }

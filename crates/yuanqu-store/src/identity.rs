@@ -6,16 +6,12 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 use yuanqu_domain::{DataScope, Scope};
 
-use crate::entity::{
-    api_token, department, enterprise, login_throttle, park, password_history, session, user,
-    zone,
-};
+use crate::entity::{api_token, department, enterprise, login_throttle, park, password_history, session, user, zone};
 use crate::{Conn, Page, PageReq, Result, like_pattern};
 
 pub use api_token::Model as ApiTokenRow;
@@ -61,10 +57,7 @@ pub async fn parks(c: &Conn<'_>, scope: &Scope) -> Result<Vec<ParkRow>> {
 }
 
 pub async fn park(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<ParkRow>> {
-    Ok(park::Entity::find_by_id(id)
-        .filter(park::Column::ZoneId.eq(scope.zone_id()))
-        .one(c.ex())
-        .await?)
+    Ok(park::Entity::find_by_id(id).filter(park::Column::ZoneId.eq(scope.zone_id())).one(c.ex()).await?)
 }
 
 pub async fn insert_park(c: &Conn<'_>, scope: &Scope, row: ParkRow) -> Result<ParkRow> {
@@ -105,10 +98,7 @@ pub async fn departments(c: &Conn<'_>, scope: &Scope) -> Result<Vec<DepartmentRo
 }
 
 pub async fn department(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<DepartmentRow>> {
-    Ok(department::Entity::find_by_id(id)
-        .filter(department::Column::ZoneId.eq(scope.zone_id()))
-        .one(c.ex())
-        .await?)
+    Ok(department::Entity::find_by_id(id).filter(department::Column::ZoneId.eq(scope.zone_id())).one(c.ex()).await?)
 }
 
 pub async fn insert_department(c: &Conn<'_>, scope: &Scope, row: DepartmentRow) -> Result<DepartmentRow> {
@@ -182,11 +172,8 @@ pub async fn enterprises(
     let mut cond = enterprise_scope(scope);
     if let Some(q) = q.filter(|q| !q.is_empty()) {
         let p = like_pattern(q);
-        cond = cond.add(
-            Condition::any()
-                .add(enterprise::Column::Name.like(p.clone()))
-                .add(enterprise::Column::Uscc.like(p)),
-        );
+        cond = cond
+            .add(Condition::any().add(enterprise::Column::Name.like(p.clone())).add(enterprise::Column::Uscc.like(p)));
     }
     if let Some(p) = park_id {
         cond = cond.add(enterprise::Column::ParkId.eq(p));
@@ -204,10 +191,7 @@ pub async fn enterprises(
 }
 
 pub async fn enterprise(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<EnterpriseRow>> {
-    Ok(enterprise::Entity::find_by_id(id)
-        .filter(enterprise_scope(scope))
-        .one(c.ex())
-        .await?)
+    Ok(enterprise::Entity::find_by_id(id).filter(enterprise_scope(scope)).one(c.ex()).await?)
 }
 
 pub async fn insert_enterprise(c: &Conn<'_>, scope: &Scope, row: EnterpriseRow) -> Result<EnterpriseRow> {
@@ -273,12 +257,8 @@ pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -
         _ => (user::Column::Login, false),
     };
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
-    let items = query
-        .order_by_asc(user::Column::Id)
-        .offset((page.page - 1) * page.size)
-        .limit(page.size)
-        .all(c.ex())
-        .await?;
+    let items =
+        query.order_by_asc(user::Column::Id).offset((page.page - 1) * page.size).limit(page.size).all(c.ex()).await?;
     Ok(Page { items, total })
 }
 
@@ -297,10 +277,7 @@ pub async fn user_by_login(c: &Conn<'_>, zone_id: Uuid, login: &str) -> Result<O
 
 /// The user behind a validated session or token.
 pub async fn user_by_id_in_zone(c: &Conn<'_>, zone_id: Uuid, id: Uuid) -> Result<Option<UserRow>> {
-    Ok(user::Entity::find_by_id(id)
-        .filter(user::Column::ZoneId.eq(zone_id))
-        .one(c.ex())
-        .await?)
+    Ok(user::Entity::find_by_id(id).filter(user::Column::ZoneId.eq(zone_id)).one(c.ex()).await?)
 }
 
 pub async fn count_users_with_role(c: &Conn<'_>, zone_id: Uuid, role: &str) -> Result<u64> {
@@ -440,10 +417,7 @@ pub async fn insert_session(c: &Conn<'_>, row: SessionRow) -> Result<SessionRow>
 }
 
 pub async fn session_by_hash(c: &Conn<'_>, token_hash: &str) -> Result<Option<SessionRow>> {
-    Ok(session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash))
-        .one(c.ex())
-        .await?)
+    Ok(session::Entity::find().filter(session::Column::TokenHash.eq(token_hash)).one(c.ex()).await?)
 }
 
 pub async fn touch_session(c: &Conn<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {

@@ -13,8 +13,8 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseExecutor,
-    DatabaseTransaction, DbErr, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseExecutor, DatabaseTransaction, DbErr,
+    TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -147,12 +147,12 @@ impl Db {
                 }
             };
             match result {
-                Err(e) if attempt < MAX_ATTEMPTS && e.as_store_error().is_some_and(|s| dialect::is_retryable(s)) => {
+                Err(e) if attempt < MAX_ATTEMPTS && e.as_store_error().is_some_and(dialect::is_retryable) => {
                     tracing::debug!(attempt, "write contention, retrying");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_millis(320));
                 }
-                Err(e) if e.as_store_error().is_some_and(|s| dialect::is_retryable(s)) => {
+                Err(e) if e.as_store_error().is_some_and(dialect::is_retryable) => {
                     return Err(E::from(StoreError::Busy));
                 }
                 other => return other,

@@ -109,7 +109,9 @@ impl Res {
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()
-                    .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned()))
+                    .map(|e| {
+                        (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned())
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -127,7 +129,13 @@ pub struct Req {
 
 impl Req {
     pub fn new(method: Method, path: &str) -> Self {
-        Self { method, path: path.to_owned(), headers: Vec::new(), body: None, peer: SocketAddr::from(([127, 0, 0, 1], 40000)) }
+        Self {
+            method,
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: None,
+            peer: SocketAddr::from(([127, 0, 0, 1], 40000)),
+        }
     }
     pub fn header(mut self, k: &str, v: &str) -> Self {
         self.headers.push((k.to_owned(), v.to_owned()));
@@ -204,7 +212,11 @@ impl TestApp {
     }
 
     pub async fn try_login(&self, zone: &str, login: &str, password: &str) -> Res {
-        self.send(Req::new(Method::POST, "/api/v1/auth/login").json(&serde_json::json!({"zone": zone, "login": login, "password": password}))).await
+        self.send(
+            Req::new(Method::POST, "/api/v1/auth/login")
+                .json(&serde_json::json!({"zone": zone, "login": login, "password": password})),
+        )
+        .await
     }
 
     /// Signs in and returns the session; panics with the response if it fails.

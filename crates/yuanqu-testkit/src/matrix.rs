@@ -35,8 +35,18 @@ fn none() -> Value {
 /// Later modules add their ID-taking operations here.
 pub const ID_OPERATIONS: &[IdOp] = &[
     IdOp { method: "GET", path: "/api/v1/users/{id}", target: Target::User, body: none },
-    IdOp { method: "PATCH", path: "/api/v1/users/{id}", target: Target::User, body: || json!({"display_name": "改名", "active": false}) },
-    IdOp { method: "PATCH", path: "/api/v1/departments/{id}", target: Target::Department, body: || json!({"name": "改名"}) },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/users/{id}",
+        target: Target::User,
+        body: || json!({"display_name": "改名", "active": false}),
+    },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/departments/{id}",
+        target: Target::Department,
+        body: || json!({"name": "改名"}),
+    },
     IdOp { method: "DELETE", path: "/api/v1/departments/{id}", target: Target::Department, body: none },
     IdOp { method: "PATCH", path: "/api/v1/parks/{id}", target: Target::Park, body: || json!({"name": "改名"}) },
     IdOp { method: "GET", path: "/api/v1/enterprises/{id}", target: Target::Enterprise, body: none },
@@ -90,7 +100,13 @@ impl World {
     pub async fn z2_snapshot(&self) -> Value {
         let s = &self.z2_admin;
         let mut out = serde_json::Map::new();
-        for p in ["/api/v1/users?page_size=100", "/api/v1/departments", "/api/v1/parks", "/api/v1/enterprises?page_size=100", "/api/v1/tokens"] {
+        for p in [
+            "/api/v1/users?page_size=100",
+            "/api/v1/departments",
+            "/api/v1/parks",
+            "/api/v1/enterprises?page_size=100",
+            "/api/v1/tokens",
+        ] {
             let mut v = self.t.get(p, s).await.body;
             // last_used_at moves as the snapshotting admin's own reads are not by token; keep it.
             if let Some(items) = v.as_array_mut() {
@@ -120,13 +136,17 @@ impl World {
         for op in ID_OPERATIONS {
             let res = self.send(op, self.z2_id(op.target), &self.z1_admin).await;
             if res.status != StatusCode::NOT_FOUND {
-                failures.push(format!("Z1 admin: {} {} with Z2's id → {} {}", op.method, op.path, res.status, res.text));
+                failures
+                    .push(format!("Z1 admin: {} {} with Z2's id → {} {}", op.method, op.path, res.status, res.text));
             }
             // An enterprise account reaching the other enterprise of its own zone.
             if op.target == Target::Enterprise {
                 let res = self.send(op, self.z1.enterprise_b, &self.z1_ent_a).await;
                 if res.status != StatusCode::NOT_FOUND {
-                    failures.push(format!("enterprise A: {} {} with B's id → {} {}", op.method, op.path, res.status, res.text));
+                    failures.push(format!(
+                        "enterprise A: {} {} with B's id → {} {}",
+                        op.method, op.path, res.status, res.text
+                    ));
                 }
             }
         }
@@ -135,18 +155,36 @@ impl World {
             failures.push(format!("Z2 changed:\nbefore {before}\nafter {after}"));
         }
         // No list of Z1 shows Z2's records; enterprise A's list shows only A.
-        let z2_ids: Vec<String> = [self.z2.staff_id, self.z2.admin_id, self.z2.department_id, self.z2.park_id, self.z2.enterprise_a, self.z2.enterprise_b, self.z2_token]
-            .iter()
-            .map(Uuid::to_string)
-            .collect();
-        for p in ["/api/v1/users?page_size=100", "/api/v1/departments", "/api/v1/parks", "/api/v1/enterprises?page_size=100", "/api/v1/tokens", "/api/v1/users?q=staff"] {
+        let z2_ids: Vec<String> = [
+            self.z2.staff_id,
+            self.z2.admin_id,
+            self.z2.department_id,
+            self.z2.park_id,
+            self.z2.enterprise_a,
+            self.z2.enterprise_b,
+            self.z2_token,
+        ]
+        .iter()
+        .map(Uuid::to_string)
+        .collect();
+        for p in [
+            "/api/v1/users?page_size=100",
+            "/api/v1/departments",
+            "/api/v1/parks",
+            "/api/v1/enterprises?page_size=100",
+            "/api/v1/tokens",
+            "/api/v1/users?q=staff",
+        ] {
             let text = self.t.get(p, &self.z1_admin).await.text;
             if let Some(leak) = z2_ids.iter().find(|id| text.contains(id.as_str())) {
                 failures.push(format!("Z1's {p} shows Z2's {leak}"));
             }
         }
         let list = self.t.get("/api/v1/enterprises?page_size=100", &self.z1_ent_a).await;
-        let ids: Vec<&str> = list.body["items"].as_array().map(|a| a.iter().filter_map(|e| e["id"].as_str()).collect()).unwrap_or_default();
+        let ids: Vec<&str> = list.body["items"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["id"].as_str()).collect())
+            .unwrap_or_default();
         if ids != [self.z1.enterprise_a.to_string().as_str()] {
             failures.push(format!("enterprise A lists {ids:?}"));
         }

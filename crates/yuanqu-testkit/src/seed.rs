@@ -32,7 +32,15 @@ pub fn uscc(body17: &str) -> String {
     format!("{body17}{}", check_char(body17).unwrap_or('0'))
 }
 
-async fn user(app: &App, scope: &Scope, by: &yuanqu_app::audit::By, login: &str, role: Role, dept: Option<Uuid>, ent: Option<Uuid>) -> anyhow::Result<Uuid> {
+async fn user(
+    app: &App,
+    scope: &Scope,
+    by: &yuanqu_app::audit::By,
+    login: &str,
+    role: Role,
+    dept: Option<Uuid>,
+    ent: Option<Uuid>,
+) -> anyhow::Result<Uuid> {
     let n = NewUser {
         login: login.into(),
         display_name: format!("{login} 测试"),
@@ -51,10 +59,37 @@ pub async fn tenant(app: &App, code: &str, n: u8) -> anyhow::Result<Tenant> {
     let scope = Scope::zone(z.id);
     let by = setup::cli(z.id);
     let ctx = RequestCtx::default();
-    let park = org::create_park_as(app, &scope, &by, NewPark { code: format!("P{n}"), name: format!("食品园{n}") }, &ctx).await.map_err(err)?;
-    let dept = org::create_department_as(app, &scope, &by, NewDepartment { name: format!("经济发展局{n}"), parent_id: None }, &ctx).await.map_err(err)?;
-    let a = org::create_enterprise_as(app, &scope, &by, NewEnterprise { name: format!("甲企业{n}"), uscc: uscc(&format!("91350582MA2Y0A{n}01")), park_id: park.id }, &ctx).await.map_err(err)?;
-    let b = org::create_enterprise_as(app, &scope, &by, NewEnterprise { name: format!("乙企业{n}"), uscc: uscc(&format!("91350582MA2Y0B{n}02")), park_id: park.id }, &ctx).await.map_err(err)?;
+    let park =
+        org::create_park_as(app, &scope, &by, NewPark { code: format!("P{n}"), name: format!("食品园{n}") }, &ctx)
+            .await
+            .map_err(err)?;
+    let dept = org::create_department_as(
+        app,
+        &scope,
+        &by,
+        NewDepartment { name: format!("经济发展局{n}"), parent_id: None },
+        &ctx,
+    )
+    .await
+    .map_err(err)?;
+    let a = org::create_enterprise_as(
+        app,
+        &scope,
+        &by,
+        NewEnterprise { name: format!("甲企业{n}"), uscc: uscc(&format!("91350582MA2Y0A{n}01")), park_id: park.id },
+        &ctx,
+    )
+    .await
+    .map_err(err)?;
+    let b = org::create_enterprise_as(
+        app,
+        &scope,
+        &by,
+        NewEnterprise { name: format!("乙企业{n}"), uscc: uscc(&format!("91350582MA2Y0B{n}02")), park_id: park.id },
+        &ctx,
+    )
+    .await
+    .map_err(err)?;
     Ok(Tenant {
         code: code.into(),
         zone_id: z.id,
@@ -71,7 +106,16 @@ pub async fn tenant(app: &App, code: &str, n: u8) -> anyhow::Result<Tenant> {
 
 /// Accounts of other roles, created on demand: `auditor`, `security`, `leader`, `worker`.
 pub async fn extra_user(app: &App, t: &Tenant, login: &str, role: Role) -> anyhow::Result<Uuid> {
-    user(app, &Scope::zone(t.zone_id), &setup::cli(t.zone_id), login, role, Some(t.department_id).filter(|_| role != Role::Worker), None).await
+    user(
+        app,
+        &Scope::zone(t.zone_id),
+        &setup::cli(t.zone_id),
+        login,
+        role,
+        Some(t.department_id).filter(|_| role != Role::Worker),
+        None,
+    )
+    .await
 }
 
 /// Both tenants.

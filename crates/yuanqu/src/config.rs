@@ -68,7 +68,10 @@ impl Config {
 
     pub fn check(&self) -> Result<()> {
         if self.audit_retention_days < 180 {
-            bail!("audit_retention_days = {}: audit records must be kept at least 180 days (AU-04)", self.audit_retention_days);
+            bail!(
+                "audit_retention_days = {}: audit records must be kept at least 180 days (AU-04)",
+                self.audit_retention_days
+            );
         }
         if !(1..=1000).contains(&self.max_connections) {
             bail!("max_connections must be 1..=1000");
@@ -119,6 +122,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail API returns its own large error")]
     fn unknown_keys_are_an_error() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("yuanqu.toml", "listen = \"127.0.0.1:9\"\nlisen = \"typo\"\n")?;

@@ -108,10 +108,10 @@ fn init_tracing(cfg: &Config) {
 }
 
 async fn open(cfg: &Config) -> Result<App> {
-    if let Some(path) = cfg.sqlite_path() {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
+    if let Some(path) = cfg.sqlite_path()
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let db = Db::connect(&cfg.database_url, cfg.max_connections)
         .await
@@ -146,7 +146,7 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
             let password = password.unwrap_or_else(yuanqu_app::secret::random_password);
             if setup::load_demo(&app, &password).await.map_err(err)? {
                 println!("演示园区 Demo zone `demo` loaded. Every demo account's password: {password}");
-                println!("{:<12} {}", "login", "role");
+                println!("login        role");
                 for (login, role, _) in setup::DEMO_ACCOUNTS {
                     println!("{:<12} {} {}", login, role.code(), role.name_zh());
                 }
@@ -191,14 +191,23 @@ async fn user(cfg: Config, cmd: UserCmd) -> Result<()> {
     match cmd {
         UserCmd::Create { zone, login, role, display_name, enterprise, password_stdin: _ } => {
             let password = read_password()?;
-            let z = setup::zone(&app, &zone).await.map_err(err)?.with_context(|| format!("no zone with code {zone}"))?;
+            let z =
+                setup::zone(&app, &zone).await.map_err(err)?.with_context(|| format!("no zone with code {zone}"))?;
             let scope = yuanqu_domain::Scope::zone(z.id);
             let enterprise_id = match enterprise {
                 Some(u) => {
                     let uscc = yuanqu_domain::Uscc::parse(&u).map_err(|e| anyhow::anyhow!("--enterprise: {e}"))?;
                     let page = yuanqu_store::PageReq { page: 1, size: 1 };
-                    let found = yuanqu_store::identity::enterprises(&app.db.conn(), &scope, Some(uscc.as_str()), None, page).await?;
-                    Some(found.items.first().map(|e| e.id).with_context(|| format!("no enterprise {uscc} in zone {zone}"))?)
+                    let found =
+                        yuanqu_store::identity::enterprises(&app.db.conn(), &scope, Some(uscc.as_str()), None, page)
+                            .await?;
+                    Some(
+                        found
+                            .items
+                            .first()
+                            .map(|e| e.id)
+                            .with_context(|| format!("no enterprise {uscc} in zone {zone}"))?,
+                    )
                 }
                 None => None,
             };
@@ -292,12 +301,18 @@ async fn backup(cfg: Config, out: PathBuf) -> Result<()> {
 }
 
 async fn restore(cfg: Config, from: PathBuf) -> Result<()> {
-    let Some(target) = cfg.sqlite_path() else { bail!("restore replaces SQLite databases; for PostgreSQL use pg_restore") };
-    let manifest = std::fs::read_to_string(manifest_of(&from)).with_context(|| format!("reading the manifest {}", manifest_of(&from).display()))?;
+    let Some(target) = cfg.sqlite_path() else {
+        bail!("restore replaces SQLite databases; for PostgreSQL use pg_restore")
+    };
+    let manifest = std::fs::read_to_string(manifest_of(&from))
+        .with_context(|| format!("reading the manifest {}", manifest_of(&from).display()))?;
     let expected = manifest.split_whitespace().next().unwrap_or_default();
     let actual = sha256_file(&from)?;
     if expected != actual {
-        bail!("{} does not match its manifest (sha256 {actual}, expected {expected}); nothing was replaced", from.display());
+        bail!(
+            "{} does not match its manifest (sha256 {actual}, expected {expected}); nothing was replaced",
+            from.display()
+        );
     }
     // Open the copy read-only enough to check it is a Yuanqu database this program understands.
     let probe = Db::connect(&format!("sqlite://{}?mode=ro", from.display()), 1).await?;

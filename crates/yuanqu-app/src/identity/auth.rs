@@ -1,10 +1,10 @@
 //! Sign-in, sessions and API-token authentication (AUTH-01..03, SES-01..03).
 
 use chrono::{DateTime, Duration, Utc};
-use yuanqu_domain::identity::{LoginId, Role};
 use yuanqu_domain::Scope;
-use yuanqu_store::identity::{self as q, SessionRow, ThrottleRow, UserRow};
+use yuanqu_domain::identity::{LoginId, Role};
 use yuanqu_store::Uuid;
+use yuanqu_store::identity::{self as q, SessionRow, ThrottleRow, UserRow};
 
 use crate::audit::{self, By, Entry};
 use crate::secret;
@@ -52,10 +52,10 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
         return Err(AppError::InvalidCredentials);
     };
     let login = login.as_str().to_owned();
-    if let Some(t) = q::throttle(&conn, zone.id, &login).await? {
-        if let Some(secs) = locked_secs(&t, now) {
-            return Err(AppError::Locked { retry_after_secs: secs });
-        }
+    if let Some(t) = q::throttle(&conn, zone.id, &login).await?
+        && let Some(secs) = locked_secs(&t, now)
+    {
+        return Err(AppError::Locked { retry_after_secs: secs });
     }
     let user = q::user_by_login(&conn, zone.id, &login).await?;
     let verified = match &user {
@@ -65,10 +65,7 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
             false
         }
     };
-    let expired_bootstrap = user
-        .as_ref()
-        .and_then(|u| u.password_expires_at)
-        .is_some_and(|exp| exp <= now);
+    let expired_bootstrap = user.as_ref().and_then(|u| u.password_expires_at).is_some_and(|exp| exp <= now);
     let ok = verified && user.as_ref().is_some_and(|u| u.active) && !expired_bootstrap;
     if !ok {
         record_failure(app, zone.id, &login, user.as_ref().map(|u| u.id), ctx, now).await?;
@@ -110,7 +107,8 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
             })
         })
         .await?;
-    let actor = actor_for(app, &user, Auth::Session { session_id: session.id, csrf_token: session.csrf_token.clone() }).await?;
+    let actor =
+        actor_for(app, &user, Auth::Session { session_id: session.id, csrf_token: session.csrf_token.clone() }).await?;
     Ok(SignedIn { token, actor, session })
 }
 
@@ -206,9 +204,7 @@ pub async fn authenticate_session(app: &App, token: &str) -> Result<(Actor, Sess
     let idle_end = s.last_seen_at + Duration::seconds(s.idle_secs);
     if now >= s.expires_at || now >= idle_end {
         let id = s.id;
-        app.db
-            .write(|c| Box::pin(async move { q::delete_session(c, id).await.map_err(AppError::from) }))
-            .await?;
+        app.db.write(|c| Box::pin(async move { q::delete_session(c, id).await.map_err(AppError::from) })).await?;
         return Err(AppError::AuthRequired);
     }
     let Some(user) = q::user_by_id_in_zone(&conn, s.zone_id, s.user_id).await? else {
@@ -220,9 +216,7 @@ pub async fn authenticate_session(app: &App, token: &str) -> Result<(Actor, Sess
     let mut s = s;
     if (now - s.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
         let id = s.id;
-        app.db
-            .write(|c| Box::pin(async move { q::touch_session(c, id, now).await.map_err(AppError::from) }))
-            .await?;
+        app.db.write(|c| Box::pin(async move { q::touch_session(c, id, now).await.map_err(AppError::from) })).await?;
         s.last_seen_at = now;
     }
     let actor = actor_for(app, &user, Auth::Session { session_id: s.id, csrf_token: s.csrf_token.clone() }).await?;
@@ -247,9 +241,7 @@ pub async fn authenticate_token(app: &App, token: &str) -> Result<Actor, AppErro
     }
     if t.last_used_at.is_none_or(|u| (now - u).num_seconds() >= 60) {
         let id = t.id;
-        app.db
-            .write(|c| Box::pin(async move { q::touch_token(c, id, now).await.map_err(AppError::from) }))
-            .await?;
+        app.db.write(|c| Box::pin(async move { q::touch_token(c, id, now).await.map_err(AppError::from) })).await?;
     }
     actor_for(app, &user, Auth::Token { token_id: t.id }).await
 }
@@ -277,15 +269,20 @@ pub struct ChangePasswordCmd {
 
 /// Changes the actor's own password: checks the current one, the role's profile and the
 /// history; ends the user's other sessions.
-pub async fn change_password(app: &App, actor: &Actor, cmd: ChangePasswordCmd, ctx: &RequestCtx) -> Result<(), AppError> {
+pub async fn change_password(
+    app: &App,
+    actor: &Actor,
+    cmd: ChangePasswordCmd,
+    ctx: &RequestCtx,
+) -> Result<(), AppError> {
     let conn = app.db.conn();
-    let user = q::user_by_id_in_zone(&conn, actor.zone_id, actor.user_id)
-        .await?
-        .ok_or(AppError::AuthRequired)?;
+    let user = q::user_by_id_in_zone(&conn, actor.zone_id, actor.user_id).await?.ok_or(AppError::AuthRequired)?;
     if !secret::verify_password(&cmd.current_password, &user.password_hash) {
         return Err(AppError::field("current_password", "password.wrong"));
     }
-    let hash = crate::identity::users::checked_new_password(&conn, &user, actor.role, &cmd.new_password, "new_password").await?;
+    let hash =
+        crate::identity::users::checked_new_password(&conn, &user, actor.role, &cmd.new_password, "new_password")
+            .await?;
     let now = app.now();
     let by = By::from(actor);
     let keep = match actor.auth {

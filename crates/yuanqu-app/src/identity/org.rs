@@ -54,7 +54,12 @@ pub struct NewDepartment {
     pub parent_id: Option<Uuid>,
 }
 
-pub async fn create_department(app: &App, actor: &Actor, n: NewDepartment, ctx: &RequestCtx) -> Result<DepartmentRow, AppError> {
+pub async fn create_department(
+    app: &App,
+    actor: &Actor,
+    n: NewDepartment,
+    ctx: &RequestCtx,
+) -> Result<DepartmentRow, AppError> {
     actor.require(Permission::DepartmentWrite)?;
     create_department_as(app, &actor.zone_scope(), &By::from(actor), n, ctx).await
 }
@@ -68,20 +73,34 @@ pub async fn create_department_as(
 ) -> Result<DepartmentRow, AppError> {
     let mut errors = Vec::new();
     let name = text("name", &n.name, 64, &mut errors);
-    if let Some(p) = n.parent_id {
-        if q::department(&app.db.conn(), zone, p).await?.is_none() {
-            errors.push(FieldError::new("parent_id", "not_found"));
-        }
+    if let Some(p) = n.parent_id
+        && q::department(&app.db.conn(), zone, p).await?.is_none()
+    {
+        errors.push(FieldError::new("parent_id", "not_found"));
     }
     done(errors)?;
     let now = app.now();
-    let row = DepartmentRow { id: Uuid::now_v7(), zone_id: zone.zone_id(), parent_id: n.parent_id, name, version: 1, created_at: now };
+    let row = DepartmentRow {
+        id: Uuid::now_v7(),
+        zone_id: zone.zone_id(),
+        parent_id: n.parent_id,
+        name,
+        version: 1,
+        created_at: now,
+    };
     app.db
         .write(|c| {
             let (row, by, ctx, zone) = (row.clone(), by.clone(), ctx.clone(), zone.clone());
             Box::pin(async move {
                 let d = q::insert_department(c, &zone, row).await?;
-                audit::record(c, now, &by, &ctx, Entry::new("department.create", "department", Some(d.id)).after(dept_audit(&d))).await?;
+                audit::record(
+                    c,
+                    now,
+                    &by,
+                    &ctx,
+                    Entry::new("department.create", "department", Some(d.id)).after(dept_audit(&d)),
+                )
+                .await?;
                 Ok(d)
             })
         })
@@ -145,7 +164,9 @@ pub async fn update_department(
                 if !q::update_department(c, &zone, &d).await? {
                     return Err(AppError::PreconditionFailed);
                 }
-                let e = Entry::new("department.update", "department", Some(d.id)).before(dept_audit(&before)).after(dept_audit(&d));
+                let e = Entry::new("department.update", "department", Some(d.id))
+                    .before(dept_audit(&before))
+                    .after(dept_audit(&d));
                 audit::record(c, now, &by, &ctx, e).await?;
                 Ok(DepartmentRow { version: d.version + 1, ..d })
             })
@@ -169,7 +190,14 @@ pub async fn delete_department(app: &App, actor: &Actor, id: Uuid, ctx: &Request
                 if !q::delete_department(c, &zone, id).await? {
                     return Err(AppError::NotFound);
                 }
-                audit::record(c, now, &by, &ctx, Entry::new("department.delete", "department", Some(id)).before(dept_audit(&before))).await
+                audit::record(
+                    c,
+                    now,
+                    &by,
+                    &ctx,
+                    Entry::new("department.delete", "department", Some(id)).before(dept_audit(&before)),
+                )
+                .await
             })
         })
         .await
@@ -201,7 +229,13 @@ pub async fn create_park(app: &App, actor: &Actor, n: NewPark, ctx: &RequestCtx)
     create_park_as(app, &actor.zone_scope(), &By::from(actor), n, ctx).await
 }
 
-pub async fn create_park_as(app: &App, zone: &yuanqu_domain::Scope, by: &By, n: NewPark, ctx: &RequestCtx) -> Result<ParkRow, AppError> {
+pub async fn create_park_as(
+    app: &App,
+    zone: &yuanqu_domain::Scope,
+    by: &By,
+    n: NewPark,
+    ctx: &RequestCtx,
+) -> Result<ParkRow, AppError> {
     let mut errors = Vec::new();
     let code = park_code(&n.code, &mut errors);
     let name = text("name", &n.name, 64, &mut errors);
@@ -213,7 +247,8 @@ pub async fn create_park_as(app: &App, zone: &yuanqu_domain::Scope, by: &By, n: 
             let (row, by, ctx, zone) = (row.clone(), by.clone(), ctx.clone(), zone.clone());
             Box::pin(async move {
                 let p = q::insert_park(c, &zone, row).await.map_err(unique_as("park.code_taken"))?;
-                let e = Entry::new("park.create", "park", Some(p.id)).after(serde_json::json!({"code": p.code, "name": p.name}));
+                let e = Entry::new("park.create", "park", Some(p.id))
+                    .after(serde_json::json!({"code": p.code, "name": p.name}));
                 audit::record(c, now, &by, &ctx, e).await?;
                 Ok(p)
             })
@@ -227,7 +262,14 @@ pub struct ParkPatch {
     pub name: Option<String>,
 }
 
-pub async fn update_park(app: &App, actor: &Actor, id: Uuid, version: i64, p: ParkPatch, ctx: &RequestCtx) -> Result<ParkRow, AppError> {
+pub async fn update_park(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    version: i64,
+    p: ParkPatch,
+    ctx: &RequestCtx,
+) -> Result<ParkRow, AppError> {
     actor.require(Permission::ParkWrite)?;
     let zone = actor.zone_scope();
     let before = q::park(&app.db.conn(), &zone, id).await?.ok_or(AppError::NotFound)?;
@@ -287,7 +329,12 @@ pub struct NewEnterprise {
     pub park_id: Uuid,
 }
 
-pub async fn create_enterprise(app: &App, actor: &Actor, n: NewEnterprise, ctx: &RequestCtx) -> Result<EnterpriseRow, AppError> {
+pub async fn create_enterprise(
+    app: &App,
+    actor: &Actor,
+    n: NewEnterprise,
+    ctx: &RequestCtx,
+) -> Result<EnterpriseRow, AppError> {
     actor.require(Permission::EnterpriseWrite)?;
     create_enterprise_as(app, &actor.zone_scope(), &By::from(actor), n, ctx).await
 }
@@ -313,7 +360,15 @@ pub async fn create_enterprise_as(
     }
     done(errors)?;
     let now = app.now();
-    let row = EnterpriseRow { id: Uuid::now_v7(), zone_id: zone.zone_id(), park_id: n.park_id, name, uscc, version: 1, created_at: now };
+    let row = EnterpriseRow {
+        id: Uuid::now_v7(),
+        zone_id: zone.zone_id(),
+        park_id: n.park_id,
+        name,
+        uscc,
+        version: 1,
+        created_at: now,
+    };
     app.db
         .write(|c| {
             let (row, by, ctx, zone) = (row.clone(), by.clone(), ctx.clone(), zone.clone());

@@ -2,11 +2,11 @@
 //! the demo zone (`yuanqu demo`).
 
 use chrono::Duration;
+use yuanqu_domain::Scope;
 use yuanqu_domain::identity::Role;
 use yuanqu_domain::uscc::check_char;
-use yuanqu_domain::Scope;
-use yuanqu_store::identity::{self as q, ZoneRow};
 use yuanqu_store::Uuid;
+use yuanqu_store::identity::{self as q, ZoneRow};
 
 use super::org::{self, NewDepartment, NewEnterprise, NewPark};
 use super::users::{self, NewUser};
@@ -30,7 +30,8 @@ pub async fn create_zone(app: &App, code: &str, name: &str) -> Result<ZoneRow, A
             let row = row.clone();
             Box::pin(async move {
                 let z = q::insert_zone(c, row).await.map_err(crate::error::unique_as("zone.code_taken"))?;
-                let e = Entry::new("zone.create", "zone", Some(z.id)).after(serde_json::json!({"code": z.code, "name": z.name}));
+                let e = Entry::new("zone.create", "zone", Some(z.id))
+                    .after(serde_json::json!({"code": z.code, "name": z.name}));
                 audit::record(c, now, &cli(z.id), &RequestCtx::default(), e).await?;
                 Ok(z)
             })
@@ -121,14 +122,26 @@ pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
     let ctx = RequestCtx::default();
     let mut parks = Vec::new();
     for (code, name) in [("SP", "食品园"), ("AD", "安东园"), ("WL", "五里园")] {
-        parks.push(org::create_park_as(app, &scope, &by, NewPark { code: code.into(), name: name.into() }, &ctx).await?);
+        parks
+            .push(org::create_park_as(app, &scope, &by, NewPark { code: code.into(), name: name.into() }, &ctx).await?);
     }
     let mut depts = Vec::new();
-    for name in ["党政办公室", "经济发展局", "安全生产监督管理局", "企业服务中心", "党群工作部"] {
-        depts.push(org::create_department_as(app, &scope, &by, NewDepartment { name: name.into(), parent_id: None }, &ctx).await?);
+    for name in ["党政办公室", "经济发展局", "安全生产监督管理局", "企业服务中心", "党群工作部"]
+    {
+        depts.push(
+            org::create_department_as(app, &scope, &by, NewDepartment { name: name.into(), parent_id: None }, &ctx)
+                .await?,
+        );
     }
     let economy = depts[1].id;
-    org::create_department_as(app, &scope, &by, NewDepartment { name: "统计科".into(), parent_id: Some(economy) }, &ctx).await?;
+    org::create_department_as(
+        app,
+        &scope,
+        &by,
+        NewDepartment { name: "统计科".into(), parent_id: Some(economy) },
+        &ctx,
+    )
+    .await?;
     let mut enterprises = Vec::new();
     for (i, (name, body)) in [
         ("恒安食品有限公司", "91350582MA2Y0HA01"),
@@ -140,7 +153,14 @@ pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
     {
         let park_id = parks[i].id;
         enterprises.push(
-            org::create_enterprise_as(app, &scope, &by, NewEnterprise { name: name.into(), uscc: uscc(body), park_id }, &ctx).await?,
+            org::create_enterprise_as(
+                app,
+                &scope,
+                &by,
+                NewEnterprise { name: name.into(), uscc: uscc(body), park_id },
+                &ctx,
+            )
+            .await?,
         );
     }
     for (login, role, display) in DEMO_ACCOUNTS {
@@ -196,7 +216,14 @@ pub async fn reset_password(app: &App, zone_code: &str, login: &str, password: &
                 q::clear_throttle(c, u.zone_id, &u.login).await?;
                 q::insert_password_history(c, &u, &u.password_hash, now).await?;
                 q::delete_user_sessions(c, u.zone_id, u.id, None).await?;
-                audit::record(c, now, &cli(u.zone_id), &RequestCtx::default(), Entry::new("user.password_reset", "user", Some(u.id))).await
+                audit::record(
+                    c,
+                    now,
+                    &cli(u.zone_id),
+                    &RequestCtx::default(),
+                    Entry::new("user.password_reset", "user", Some(u.id)),
+                )
+                .await
             })
         })
         .await

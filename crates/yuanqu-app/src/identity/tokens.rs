@@ -2,8 +2,8 @@
 
 use chrono::Duration;
 use yuanqu_domain::identity::Permission;
-use yuanqu_store::identity::{self as q, ApiTokenRow};
 use yuanqu_store::Uuid;
+use yuanqu_store::identity::{self as q, ApiTokenRow};
 
 use super::{done, text};
 use crate::audit::{self, By, Entry};
@@ -20,7 +20,12 @@ pub struct NewToken {
     pub expires_in_days: Option<u32>,
 }
 
-pub async fn create(app: &App, actor: &Actor, n: NewToken, ctx: &RequestCtx) -> Result<(ApiTokenRow, String), AppError> {
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    n: NewToken,
+    ctx: &RequestCtx,
+) -> Result<(ApiTokenRow, String), AppError> {
     actor.require(Permission::TokenOwn)?;
     let mut errors = Vec::new();
     let name = text("name", &n.name, 64, &mut errors);
@@ -49,7 +54,8 @@ pub async fn create(app: &App, actor: &Actor, n: NewToken, ctx: &RequestCtx) -> 
             let (row, by, ctx) = (row.clone(), by.clone(), ctx.clone());
             Box::pin(async move {
                 let t = q::insert_token(c, row).await?;
-                let e = Entry::new("token.create", "api_token", Some(t.id)).after(serde_json::json!({"name": t.name, "prefix": t.prefix}));
+                let e = Entry::new("token.create", "api_token", Some(t.id))
+                    .after(serde_json::json!({"name": t.name, "prefix": t.prefix}));
                 audit::record(c, now, &by, &ctx, e).await?;
                 Ok::<_, AppError>(t)
             })

@@ -66,8 +66,7 @@ fn audited(u: &UserRow) -> Audited<'_> {
 }
 
 async fn views(c: &Conn<'_>, zone: &Scope, rows: Vec<UserRow>) -> Result<Vec<UserView>, AppError> {
-    let depts: HashMap<Uuid, String> =
-        q::departments(c, zone).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let depts: HashMap<Uuid, String> = q::departments(c, zone).await?.into_iter().map(|d| (d.id, d.name)).collect();
     let mut out = Vec::with_capacity(rows.len());
     for u in rows {
         let enterprise_name = match u.enterprise_id {
@@ -109,11 +108,15 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<UserView, AppErro
 
 /// Checks a new password against the role's profile and the user's recent passwords, and
 /// returns its hash.
-pub async fn checked_new_password(c: &Conn<'_>, u: &UserRow, role: Role, password: &str, field: &str) -> Result<String, AppError> {
+pub async fn checked_new_password(
+    c: &Conn<'_>,
+    u: &UserRow,
+    role: Role,
+    password: &str,
+    field: &str,
+) -> Result<String, AppError> {
     let profile = role.password_profile();
-    profile
-        .check(password, &u.login)
-        .map_err(|e| AppError::field(field, e.code()))?;
+    profile.check(password, &u.login).map_err(|e| AppError::field(field, e.code()))?;
     let history = profile.history();
     if history > 0 {
         for old in q::recent_password_hashes(c, u, history as u64).await? {
@@ -150,7 +153,12 @@ pub struct NewUser {
 
 /// Checks a new user's fields against the zone (department and enterprise must exist in the
 /// scope; an enterprise account needs its enterprise) and builds the row.
-async fn build_user(c: &Conn<'_>, zone: &Scope, n: &NewUser, now: chrono::DateTime<chrono::Utc>) -> Result<UserRow, AppError> {
+async fn build_user(
+    c: &Conn<'_>,
+    zone: &Scope,
+    n: &NewUser,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<UserRow, AppError> {
     let mut errors = Vec::new();
     let login = match LoginId::parse(&n.login) {
         Ok(l) => l.as_str().to_owned(),
@@ -164,26 +172,25 @@ async fn build_user(c: &Conn<'_>, zone: &Scope, n: &NewUser, now: chrono::DateTi
     if role.is_none() {
         errors.push(FieldError::new("role", "role.unknown"));
     }
-    if let Some(d) = n.department_id {
-        if q::department(c, zone, d).await?.is_none() {
-            errors.push(FieldError::new("department_id", "not_found"));
-        }
+    if let Some(d) = n.department_id
+        && q::department(c, zone, d).await?.is_none()
+    {
+        errors.push(FieldError::new("department_id", "not_found"));
     }
     match (role, n.enterprise_id) {
         (Some(Role::Enterprise), None) => errors.push(FieldError::new("enterprise_id", "required")),
-        (Some(Role::Enterprise), Some(e)) => {
-            if q::enterprise(c, zone, e).await?.is_none() {
-                errors.push(FieldError::new("enterprise_id", "not_found"));
-            }
+        (Some(Role::Enterprise), Some(e)) if q::enterprise(c, zone, e).await?.is_none() => {
+            errors.push(FieldError::new("enterprise_id", "not_found"));
         }
+        (Some(Role::Enterprise), Some(_)) => {}
         (_, Some(_)) => errors.push(FieldError::new("enterprise_id", "not_allowed")),
         _ => {}
     }
     let phone = n.phone.as_deref().and_then(|p| parse_phone(p, &mut errors));
-    if let Some(r) = role {
-        if let Err(e) = r.password_profile().check(&n.password, &login) {
-            errors.push(FieldError::new("password", e.code()));
-        }
+    if let Some(r) = role
+        && let Err(e) = r.password_profile().check(&n.password, &login)
+    {
+        errors.push(FieldError::new("password", e.code()));
     }
     done(errors)?;
     Ok(UserRow {
@@ -240,7 +247,14 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 
-pub async fn update(app: &App, actor: &Actor, id: Uuid, version: i64, p: UserPatch, ctx: &RequestCtx) -> Result<UserView, AppError> {
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    version: i64,
+    p: UserPatch,
+    ctx: &RequestCtx,
+) -> Result<UserView, AppError> {
     actor.require(Permission::UserWrite)?;
     let scope = actor.scope();
     let c = app.db.conn();
@@ -266,10 +280,10 @@ pub async fn update(app: &App, actor: &Actor, id: Uuid, version: i64, p: UserPat
         }
     }
     if let Some(d) = p.department_id {
-        if let Some(d) = d {
-            if q::department(&c, &actor.zone_scope(), d).await?.is_none() {
-                errors.push(FieldError::new("department_id", "not_found"));
-            }
+        if let Some(d) = d
+            && q::department(&c, &actor.zone_scope(), d).await?.is_none()
+        {
+            errors.push(FieldError::new("department_id", "not_found"));
         }
         u.department_id = d;
     }

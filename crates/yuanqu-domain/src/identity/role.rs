@@ -186,17 +186,8 @@ impl Role {
             ],
             Self::SecurityAdmin => &[UserRead, RoleRead, DepartmentRead, TokenOwn, MetricsRead],
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
-            Self::ZoneLeader => &[
-                UserRead,
-                DepartmentRead,
-                RoleRead,
-                ParkRead,
-                EnterpriseRead,
-                TokenOwn,
-            ],
-            Self::DepartmentStaff | Self::PartyStaff => {
-                &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn]
-            }
+            Self::ZoneLeader => &[UserRead, DepartmentRead, RoleRead, ParkRead, EnterpriseRead, TokenOwn],
+            Self::DepartmentStaff | Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn],
             Self::BranchSecretary | Self::Worker => &[],
             Self::Inspector => &[ParkRead, EnterpriseRead],
             Self::Enterprise => &[EnterpriseRead, TokenOwn],

@@ -4,7 +4,8 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_chain")]
 pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)] pub zone_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub zone_id: Uuid,
     pub seq: i64,
     pub head: String,
 }

@@ -4,7 +4,8 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "app_user")]
 pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)] pub id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
     pub zone_id: Uuid,
     pub login: String,
     pub display_name: String,

@@ -4,7 +4,8 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "zone")]
 pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)] pub id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
     pub code: String,
     pub name: String,
     pub created_at: DateTimeUtc,

@@ -20,11 +20,7 @@ fn ts_null(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone_null(name)
 }
 fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{col}"))
-        .from(table, col)
-        .to(to, "id")
-        .take()
+    ForeignKey::create().name(format!("fk_{table}_{col}")).from(table, col).to(to, "id").take()
 }
 fn index(table: &'static str, name: &str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
@@ -79,8 +75,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("department", "ix_department_zone_parent", &["zone_id", "parent_id"], false))
-            .await?;
+        m.create_index(index("department", "ix_department_zone_parent", &["zone_id", "parent_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table("enterprise")
@@ -96,8 +91,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("enterprise", "ux_enterprise_zone_uscc", &["zone_id", "uscc"], true))
-            .await?;
+        m.create_index(index("enterprise", "ux_enterprise_zone_uscc", &["zone_id", "uscc"], true)).await?;
         m.create_table(
             Table::create()
                 .table("app_user")
@@ -122,8 +116,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("app_user", "ux_app_user_zone_login", &["zone_id", "login"], true))
-            .await?;
+        m.create_index(index("app_user", "ux_app_user_zone_login", &["zone_id", "login"], true)).await?;
         m.create_table(
             Table::create()
                 .table("password_history")
@@ -136,8 +129,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("password_history", "ix_password_history_user", &["zone_id", "user_id"], false))
-            .await?;
+        m.create_index(index("password_history", "ix_password_history_user", &["zone_id", "user_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table("login_throttle")
@@ -151,8 +143,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("login_throttle", "ux_login_throttle_zone_login", &["zone_id", "login"], true))
-            .await?;
+        m.create_index(index("login_throttle", "ux_login_throttle_zone_login", &["zone_id", "login"], true)).await?;
         m.create_table(
             Table::create()
                 .table("session")
@@ -170,8 +161,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("session", "ix_session_zone_user", &["zone_id", "user_id"], false))
-            .await?;
+        m.create_index(index("session", "ix_session_zone_user", &["zone_id", "user_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table("api_token")
@@ -189,8 +179,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("api_token", "ix_api_token_zone_user", &["zone_id", "user_id"], false))
-            .await?;
+        m.create_index(index("api_token", "ix_api_token_zone_user", &["zone_id", "user_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table("audit_chain")
@@ -223,12 +212,10 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("audit_log", "ux_audit_log_zone_seq", &["zone_id", "seq"], true))
-            .await?;
+        m.create_index(index("audit_log", "ux_audit_log_zone_seq", &["zone_id", "seq"], true)).await?;
         m.create_index(index("audit_log", "ix_audit_log_zone_entity", &["zone_id", "entity_type", "entity_id"], false))
             .await?;
-        m.create_index(index("audit_log", "ix_audit_log_zone_at", &["zone_id", "at"], false))
-            .await?;
+        m.create_index(index("audit_log", "ix_audit_log_zone_at", &["zone_id", "at"], false)).await?;
         Ok(())
     }
 

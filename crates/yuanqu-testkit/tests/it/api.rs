@@ -30,7 +30,11 @@ async fn an_administrator_builds_the_department_tree_and_cannot_make_a_cycle() {
     assert_eq!((r.status, r.body["version"].clone()), (StatusCode::OK, json!(2)), "{}", r.text);
     let r = t.patch(&format!("/api/v1/departments/{top_id}"), &s, 1, json!({"name": "旧版本"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::PRECONDITION_FAILED, "precondition.failed"));
-    let r = t.send(Req::new(Method::PATCH, &format!("/api/v1/departments/{top_id}")).as_(&s).json(&json!({"name": "无版本"}))).await;
+    let r = t
+        .send(
+            Req::new(Method::PATCH, &format!("/api/v1/departments/{top_id}")).as_(&s).json(&json!({"name": "无版本"})),
+        )
+        .await;
     assert_eq!((r.status, r.code()), (StatusCode::PRECONDITION_REQUIRED, "precondition.required"));
     // A department with children cannot be deleted; a leaf can.
     let r = t.delete(&format!("/api/v1/departments/{mid_id}"), &s).await;
@@ -49,17 +53,94 @@ async fn bad_input_gets_its_own_status_and_code_and_nothing_is_written() {
     let park = z1.park_id;
     // (what, path, body, status, code, field errors)
     let cases: Vec<(&str, &str, Value, StatusCode, &str, Vec<(&str, &str)>)> = vec![
-        ("duplicate login, other case", "/api/v1/users", json!({"login": "STAFF", "display_name": "重复", "role": "worker", "password": "green tea leaves"}), StatusCode::CONFLICT, "user.login_taken", vec![]),
-        ("login with spaces inside", "/api/v1/users", json!({"login": "li si", "display_name": "李四", "role": "worker", "password": "green tea leaves"}), StatusCode::UNPROCESSABLE_ENTITY, "validation.failed", vec![("login", "login.format")]),
-        ("unknown role", "/api/v1/users", json!({"login": "lisi", "display_name": "李四", "role": "emperor", "password": "green tea leaves"}), StatusCode::UNPROCESSABLE_ENTITY, "validation.failed", vec![("role", "role.unknown")]),
-        ("enterprise account without its enterprise", "/api/v1/users", json!({"login": "lisi", "display_name": "李四", "role": "enterprise", "password": "green tea leaves"}), StatusCode::UNPROCESSABLE_ENTITY, "validation.failed", vec![("enterprise_id", "required")]),
-        ("bad phone and empty name", "/api/v1/users", json!({"login": "lisi", "display_name": " ", "role": "worker", "password": "green tea leaves", "phone": "12345"}), StatusCode::UNPROCESSABLE_ENTITY, "validation.failed", vec![("display_name", "required"), ("phone", "phone.format")]),
-        ("USCC with a wrong check character", "/api/v1/enterprises", json!({"name": "假企业", "uscc": "91440300708461136U", "park_id": park}), StatusCode::UNPROCESSABLE_ENTITY, "validation.failed", vec![("uscc", "uscc.check_char")]),
-        ("USCC with a letter not in the alphabet", "/api/v1/enterprises", json!({"name": "假企业", "uscc": "9144030070846113OT", "park_id": park}), StatusCode::UNPROCESSABLE_ENTITY, "validation.failed", vec![("uscc", "uscc.format")]),
-        ("duplicate USCC", "/api/v1/enterprises", json!({"name": "重复企业", "uscc": uscc("91350582MA2Y0A101"), "park_id": park}), StatusCode::CONFLICT, "enterprise.uscc_taken", vec![]),
-        ("unknown field", "/api/v1/enterprises", json!({"name": "企业", "uscc": "91440300708461136T", "park_id": park, "status": "approved"}), StatusCode::BAD_REQUEST, "request.malformed", vec![("status", "unknown_field")]),
-        ("missing field", "/api/v1/enterprises", json!({"name": "企业"}), StatusCode::BAD_REQUEST, "request.malformed", vec![("uscc", "required")]),
-        ("duplicate park code", "/api/v1/parks", json!({"code": "P1", "name": "重复园"}), StatusCode::CONFLICT, "park.code_taken", vec![]),
+        (
+            "duplicate login, other case",
+            "/api/v1/users",
+            json!({"login": "STAFF", "display_name": "重复", "role": "worker", "password": "green tea leaves"}),
+            StatusCode::CONFLICT,
+            "user.login_taken",
+            vec![],
+        ),
+        (
+            "login with spaces inside",
+            "/api/v1/users",
+            json!({"login": "li si", "display_name": "李四", "role": "worker", "password": "green tea leaves"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.failed",
+            vec![("login", "login.format")],
+        ),
+        (
+            "unknown role",
+            "/api/v1/users",
+            json!({"login": "lisi", "display_name": "李四", "role": "emperor", "password": "green tea leaves"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.failed",
+            vec![("role", "role.unknown")],
+        ),
+        (
+            "enterprise account without its enterprise",
+            "/api/v1/users",
+            json!({"login": "lisi", "display_name": "李四", "role": "enterprise", "password": "green tea leaves"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.failed",
+            vec![("enterprise_id", "required")],
+        ),
+        (
+            "bad phone and empty name",
+            "/api/v1/users",
+            json!({"login": "lisi", "display_name": " ", "role": "worker", "password": "green tea leaves", "phone": "12345"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.failed",
+            vec![("display_name", "required"), ("phone", "phone.format")],
+        ),
+        (
+            "USCC with a wrong check character",
+            "/api/v1/enterprises",
+            json!({"name": "假企业", "uscc": "91440300708461136U", "park_id": park}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.failed",
+            vec![("uscc", "uscc.check_char")],
+        ),
+        (
+            "USCC with a letter not in the alphabet",
+            "/api/v1/enterprises",
+            json!({"name": "假企业", "uscc": "9144030070846113OT", "park_id": park}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.failed",
+            vec![("uscc", "uscc.format")],
+        ),
+        (
+            "duplicate USCC",
+            "/api/v1/enterprises",
+            json!({"name": "重复企业", "uscc": uscc("91350582MA2Y0A101"), "park_id": park}),
+            StatusCode::CONFLICT,
+            "enterprise.uscc_taken",
+            vec![],
+        ),
+        (
+            "unknown field",
+            "/api/v1/enterprises",
+            json!({"name": "企业", "uscc": "91440300708461136T", "park_id": park, "status": "approved"}),
+            StatusCode::BAD_REQUEST,
+            "request.malformed",
+            vec![("status", "unknown_field")],
+        ),
+        (
+            "missing field",
+            "/api/v1/enterprises",
+            json!({"name": "企业"}),
+            StatusCode::BAD_REQUEST,
+            "request.malformed",
+            vec![("uscc", "required")],
+        ),
+        (
+            "duplicate park code",
+            "/api/v1/parks",
+            json!({"code": "P1", "name": "重复园"}),
+            StatusCode::CONFLICT,
+            "park.code_taken",
+            vec![],
+        ),
     ];
     for (what, path, body, status, code, fields) in cases {
         let r = t.post(path, &s, body).await;
@@ -72,7 +153,13 @@ async fn bad_input_gets_its_own_status_and_code_and_nothing_is_written() {
     let r = t.get("/api/v1/users?page_size=101", &s).await;
     assert_eq!(r.fields(), vec![("page_size".to_owned(), "range".to_owned())]);
     // Not JSON.
-    let r = t.send(Req::new(Method::POST, "/api/v1/parks").as_(&s).raw(b"code=P9".to_vec(), "application/x-www-form-urlencoded")).await;
+    let r = t
+        .send(
+            Req::new(Method::POST, "/api/v1/parks")
+                .as_(&s)
+                .raw(b"code=P9".to_vec(), "application/x-www-form-urlencoded"),
+        )
+        .await;
     assert_eq!((r.status, r.code()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "request.unsupported_media_type"));
 }
 
@@ -111,7 +198,8 @@ async fn an_api_token_signs_a_script_in_until_it_is_revoked() {
     let id = r.body["id"].as_str().unwrap().to_owned();
     let list = t.get("/api/v1/tokens", &s).await;
     assert!(!list.text.contains(&secret), "the secret is shown once only");
-    let bearer = |secret: &str| Req::new(Method::GET, "/api/v1/users").header("authorization", &format!("Bearer {secret}"));
+    let bearer =
+        |secret: &str| Req::new(Method::GET, "/api/v1/users").header("authorization", &format!("Bearer {secret}"));
     assert_eq!(t.send(bearer(&secret)).await.status, StatusCode::OK);
     assert_eq!(t.send(bearer("yq_not-a-token")).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(t.delete(&format!("/api/v1/tokens/{id}"), &s).await.status, StatusCode::NO_CONTENT);

@@ -13,10 +13,20 @@ async fn au01_a_change_is_audited_with_actor_before_after_ip_and_request_id() {
     let (z1, _) = two_tenants(&t.app).await.unwrap();
     extra_user(&t.app, &z1, "auditor", Role::AuditAdmin).await.unwrap();
     let admin = t.login("z1", "admin", PASSWORD).await;
-    let r = t.send(Req::new(axum::http::Method::PATCH, &format!("/api/v1/parks/{}", z1.park_id)).as_(&admin).header("if-match", "\"1\"").header("x-request-id", "req-42").peer([192, 0, 2, 7]).json(&json!({"name": "食品产业园"}))).await;
+    let r = t
+        .send(
+            Req::new(axum::http::Method::PATCH, &format!("/api/v1/parks/{}", z1.park_id))
+                .as_(&admin)
+                .header("if-match", "\"1\"")
+                .header("x-request-id", "req-42")
+                .peer([192, 0, 2, 7])
+                .json(&json!({"name": "食品产业园"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let auditor = t.login("z1", "auditor", PASSWORD).await;
-    let r = t.get(&format!("/api/v1/audit?entity_type=park&entity_id={}&action=park.update", z1.park_id), &auditor).await;
+    let r =
+        t.get(&format!("/api/v1/audit?entity_type=park&entity_id={}&action=park.update", z1.park_id), &auditor).await;
     assert_eq!(r.body["total"], 1, "{}", r.text);
     let e = &r.body["items"][0];
     assert_eq!(e["actor_login"], "admin");
@@ -42,7 +52,8 @@ async fn au01_if_the_audit_write_fails_the_change_fails_and_nothing_is_written()
     let r = t.post("/api/v1/departments", &admin, json!({"name": "不该存在的部门"})).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.text);
     assert_eq!(r.code(), "internal");
-    let depts = yuanqu_store::identity::departments(&t.tdb.db.conn(), &yuanqu_domain::Scope::zone(z1.zone_id)).await.unwrap();
+    let depts =
+        yuanqu_store::identity::departments(&t.tdb.db.conn(), &yuanqu_domain::Scope::zone(z1.zone_id)).await.unwrap();
     assert!(depts.iter().all(|d| d.name != "不该存在的部门"), "the department was written without its audit record");
 }
 
@@ -53,7 +64,11 @@ async fn au02_audit_search_by_actor_action_entity_and_time_for_the_auditor_only(
     extra_user(&t.app, &z1, "auditor", Role::AuditAdmin).await.unwrap();
     let auditor = t.login("z1", "auditor", PASSWORD).await;
     let admin = t.login("z1", "admin", PASSWORD).await;
-    assert_eq!(t.get("/api/v1/audit", &admin).await.status, StatusCode::FORBIDDEN, "the system administrator cannot read the audit log");
+    assert_eq!(
+        t.get("/api/v1/audit", &admin).await.status,
+        StatusCode::FORBIDDEN,
+        "the system administrator cannot read the audit log"
+    );
     let all = t.get("/api/v1/audit?page_size=100", &auditor).await;
     let total = all.body["total"].as_u64().unwrap();
     assert!(total >= 8);

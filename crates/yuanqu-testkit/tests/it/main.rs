@@ -1,5 +1,6 @@
 //! Integration tests over the real router and a real database (SQLite, or PostgreSQL when
 //! `YUANQU_TEST_DATABASE_URL` is set: `cargo xtask test` runs them on both).
+#![expect(clippy::unwrap_used, clippy::type_complexity, reason = "tests fail loudly; case tables are tuples")]
 
 mod api;
 mod audit;

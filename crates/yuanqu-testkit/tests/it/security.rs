@@ -33,7 +33,13 @@ async fn auth01_fresh_install_has_no_default_account_only_a_one_time_bootstrap_p
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "auth.password_change_required"));
     assert_eq!(t.get("/api/v1/departments", &s).await.status, StatusCode::FORBIDDEN);
     assert_eq!(t.get("/api/v1/auth/me", &s).await.status, StatusCode::OK);
-    let r = t.post("/api/v1/auth/password", &s, json!({"current_password": b.password, "new_password": "Zone-Chief-2026!ok"})).await;
+    let r = t
+        .post(
+            "/api/v1/auth/password",
+            &s,
+            json!({"current_password": b.password, "new_password": "Zone-Chief-2026!ok"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     assert_eq!(t.get("/api/v1/users", &s).await.status, StatusCode::OK);
 }
@@ -76,15 +82,21 @@ async fn auth02_password_profiles_mlps_for_staff_asvs_for_enterprises_and_no_reu
     for (i, (role, pw, expected)) in cases.into_iter().enumerate() {
         let r = t.post("/api/v1/users", &admin, json!({"login": format!("p{i}"), "display_name": "测试", "role": role, "password": pw, "department_id": z1.department_id})).await;
         match expected {
-            Some(code) => assert_eq!(r.fields(), vec![("password".to_owned(), code.to_owned())], "{role} {pw}: {}", r.text),
+            Some(code) => {
+                assert_eq!(r.fields(), vec![("password".to_owned(), code.to_owned())], "{role} {pw}: {}", r.text)
+            }
             None => assert_eq!(r.status, StatusCode::CREATED, "{role} {pw}: {}", r.text),
         }
     }
     // mlps: none of the last 5 passwords again.
     let s = t.login("z1", "staff", PASSWORD).await;
-    let r = t.post("/api/v1/auth/password", &s, json!({"current_password": PASSWORD, "new_password": "Second-Pass-2026!"})).await;
+    let r = t
+        .post("/api/v1/auth/password", &s, json!({"current_password": PASSWORD, "new_password": "Second-Pass-2026!"}))
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-    let r = t.post("/api/v1/auth/password", &s, json!({"current_password": "Second-Pass-2026!", "new_password": PASSWORD})).await;
+    let r = t
+        .post("/api/v1/auth/password", &s, json!({"current_password": "Second-Pass-2026!", "new_password": PASSWORD}))
+        .await;
     assert_eq!(r.fields(), vec![("new_password".to_owned(), "password.reused".to_owned())], "{}", r.text);
 }
 
@@ -98,7 +110,8 @@ async fn auth03_five_failures_in_15_minutes_lock_the_login_even_for_the_right_pa
     }
     let r = t.try_login("z1", "staff", PASSWORD).await;
     assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "auth.locked"));
-    let retry: i64 = r.headers.get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap();
+    let retry: i64 =
+        r.headers.get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap();
     assert!((1..=900).contains(&retry), "Retry-After {retry}");
     // An unknown login locks the same way, so locking does not reveal who exists.
     for _ in 0..5 {
@@ -242,24 +255,62 @@ async fn ses04_unsafe_requests_need_same_origin_and_the_csrf_token() {
     let cases: Vec<(&str, Req, StatusCode, &str)> = vec![
         ("no token", dept(post()), StatusCode::FORBIDDEN, "csrf.token"),
         ("wrong token", dept(post().header("x-csrf-token", "guess")), StatusCode::FORBIDDEN, "csrf.token"),
-        ("foreign origin", dept(post().header("x-csrf-token", &s.csrf).header("origin", "https://evil.example")), StatusCode::FORBIDDEN, "csrf.cross_site"),
-        ("cross-site fetch", dept(post().header("x-csrf-token", &s.csrf).header("sec-fetch-site", "cross-site")), StatusCode::FORBIDDEN, "csrf.cross_site"),
-        ("same origin", dept(post().header("x-csrf-token", &s.csrf).header("origin", "http://yuanqu.test").header("sec-fetch-site", "same-origin")), StatusCode::CREATED, ""),
+        (
+            "foreign origin",
+            dept(post().header("x-csrf-token", &s.csrf).header("origin", "https://evil.example")),
+            StatusCode::FORBIDDEN,
+            "csrf.cross_site",
+        ),
+        (
+            "cross-site fetch",
+            dept(post().header("x-csrf-token", &s.csrf).header("sec-fetch-site", "cross-site")),
+            StatusCode::FORBIDDEN,
+            "csrf.cross_site",
+        ),
+        (
+            "same origin",
+            dept(
+                post()
+                    .header("x-csrf-token", &s.csrf)
+                    .header("origin", "http://yuanqu.test")
+                    .header("sec-fetch-site", "same-origin"),
+            ),
+            StatusCode::CREATED,
+            "",
+        ),
     ];
     for (name, req, status, code) in cases {
         let r = t.send(req).await;
         assert_eq!((r.status, r.code()), (status, code), "{name}: {}", r.text);
     }
     // Login from another site is refused too (login CSRF).
-    let r = t.send(Req::new(Method::POST, "/api/v1/auth/login").header("origin", "https://evil.example").json(&json!({"zone": "z1", "login": "staff", "password": PASSWORD}))).await;
+    let r = t
+        .send(
+            Req::new(Method::POST, "/api/v1/auth/login")
+                .header("origin", "https://evil.example")
+                .json(&json!({"zone": "z1", "login": "staff", "password": PASSWORD})),
+        )
+        .await;
     assert_eq!(r.code(), "csrf.cross_site");
     // No CORS grant for other origins.
-    let r = t.send(Req::new(Method::GET, "/api/v1/auth/me").header("cookie", &s.cookie).header("origin", "https://evil.example")).await;
+    let r = t
+        .send(
+            Req::new(Method::GET, "/api/v1/auth/me")
+                .header("cookie", &s.cookie)
+                .header("origin", "https://evil.example"),
+        )
+        .await;
     assert!(!r.headers.contains_key("access-control-allow-origin"));
     // An API token needs no CSRF token (no ambient credential).
     let tok = t.post("/api/v1/tokens", &s, json!({"name": "script"})).await;
     let bearer = format!("Bearer {}", tok.body["secret"].as_str().unwrap());
-    let r = t.send(Req::new(Method::POST, "/api/v1/departments").header("authorization", &bearer).json(&json!({"name": "脚本部门"}))).await;
+    let r = t
+        .send(
+            Req::new(Method::POST, "/api/v1/departments")
+                .header("authorization", &bearer)
+                .json(&json!({"name": "脚本部门"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 }
 
@@ -281,7 +332,9 @@ async fn iv04_security_headers_body_limit_and_no_leaks_in_errors() {
     let big = vec![b' '; 2 * 1024 * 1024];
     let r = t.send(Req::new(Method::POST, "/api/v1/departments").as_(&s).raw(big, "application/json")).await;
     assert_eq!((r.status, r.code()), (StatusCode::PAYLOAD_TOO_LARGE, "request.too_large"));
-    let r = t.send(Req::new(Method::POST, "/api/v1/departments").as_(&s).raw(b"{\"name\": ".to_vec(), "application/json")).await;
+    let r = t
+        .send(Req::new(Method::POST, "/api/v1/departments").as_(&s).raw(b"{\"name\": ".to_vec(), "application/json"))
+        .await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "request.malformed"));
     assert!(r.body["request_id"].as_str().is_some_and(|s| !s.is_empty()), "problem carries the request id");
     assert!(!r.text.contains("sqlx") && !r.text.contains("panicked") && !r.text.contains("src/"), "{}", r.text);
@@ -300,12 +353,37 @@ fn az01_the_router_refuses_a_route_missing_from_the_policy_table() {
 async fn az01_every_role_gets_exactly_its_permissions_deny_by_default() {
     let (t, z1) = world().await;
     // (role, path, permission needed)
-    let probes = [("/api/v1/users", "user.read"), ("/api/v1/departments", "department.read"), ("/api/v1/roles", "role.read"), ("/api/v1/parks", "park.read"), ("/api/v1/enterprises", "enterprise.read"), ("/api/v1/tokens", "token.own"), ("/api/v1/audit", "audit.read"), ("/metrics", "metrics.read")];
+    let probes = [
+        ("/api/v1/users", "user.read"),
+        ("/api/v1/departments", "department.read"),
+        ("/api/v1/roles", "role.read"),
+        ("/api/v1/parks", "park.read"),
+        ("/api/v1/enterprises", "enterprise.read"),
+        ("/api/v1/tokens", "token.own"),
+        ("/api/v1/audit", "audit.read"),
+        ("/metrics", "metrics.read"),
+    ];
     for role in Role::ALL {
         let login = format!("r-{}", role.code().replace('_', "-"));
         let ent = (role == Role::Enterprise).then_some(z1.enterprise_a);
-        let n = yuanqu_app::identity::users::NewUser { login: login.clone(), display_name: "角色".into(), role: role.code().into(), password: PASSWORD.into(), department_id: None, enterprise_id: ent, phone: None };
-        yuanqu_app::identity::users::insert(&t.app, &yuanqu_domain::Scope::zone(z1.zone_id), &setup::cli(z1.zone_id), n, &Default::default()).await.unwrap();
+        let n = yuanqu_app::identity::users::NewUser {
+            login: login.clone(),
+            display_name: "角色".into(),
+            role: role.code().into(),
+            password: PASSWORD.into(),
+            department_id: None,
+            enterprise_id: ent,
+            phone: None,
+        };
+        yuanqu_app::identity::users::insert(
+            &t.app,
+            &yuanqu_domain::Scope::zone(z1.zone_id),
+            &setup::cli(z1.zone_id),
+            n,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
         let s = t.login("z1", &login, PASSWORD).await;
         for (path, perm) in probes {
             let allowed = role.permissions().iter().any(|p| p.code() == perm);
@@ -325,7 +403,12 @@ async fn az01_every_role_gets_exactly_its_permissions_deny_by_default() {
 async fn az03_no_mass_assignment_zone_role_status_fields_are_refused() {
     let (t, z1) = world().await;
     let admin = t.login("z1", "admin", PASSWORD).await;
-    for (field, value) in [("zone_id", json!(z1.zone_id)), ("id", json!(z1.staff_id)), ("version", json!(9)), ("must_change_password", json!(false))] {
+    for (field, value) in [
+        ("zone_id", json!(z1.zone_id)),
+        ("id", json!(z1.staff_id)),
+        ("version", json!(9)),
+        ("must_change_password", json!(false)),
+    ] {
         let mut body = json!({"login": "mass", "display_name": "x", "role": "worker", "password": "green tea leaves"});
         body[field] = value;
         let r = t.post("/api/v1/users", &admin, body).await;
@@ -346,5 +429,8 @@ fn az04_separation_of_duties_no_role_combines_administrators_powers() {
         let powers = [p.contains(&Permission::UserWrite), p.contains(&Permission::AuditRead)];
         assert!(powers.iter().filter(|b| **b).count() <= 1, "{r:?} holds two administrators' powers");
     }
-    assert!(yuanqu_http::policy::POLICY.iter().all(|r| !(r.path.starts_with("/api/v1/audit") && r.method != "GET")), "audit records are read-only");
+    assert!(
+        yuanqu_http::policy::POLICY.iter().all(|r| !(r.path.starts_with("/api/v1/audit") && r.method != "GET")),
+        "audit records are read-only"
+    );
 }

@@ -8,7 +8,9 @@ async fn cs04_the_server_refuses_a_schema_newer_than_itself() {
     let t = TestDb::new().await.unwrap();
     assert!(t.db.is_migrated().await.unwrap());
     t.db.migrate().await.unwrap(); // idempotent
-    t.db.execute_script("INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9999_from_the_future', 0)").await.unwrap();
+    t.db.execute_script("INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9999_from_the_future', 0)")
+        .await
+        .unwrap();
     match t.db.migrate().await {
         Err(StoreError::SchemaTooNew { applied }) => assert_eq!(applied, "m9999_from_the_future"),
         other => panic!("expected SchemaTooNew, got {other:?}"),
@@ -24,7 +26,13 @@ async fn sqlite_runs_wal_with_full_sync_and_foreign_keys() {
     let path = t.sqlite_path().unwrap();
     let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
     // A write creates the WAL file beside the database.
-    yuanqu_testkit::seed::two_tenants(&yuanqu_app::App::new(t.db.clone(), std::sync::Arc::new(yuanqu_app::SystemClock), Default::default())).await.unwrap();
+    yuanqu_testkit::seed::two_tenants(&yuanqu_app::App::new(
+        t.db.clone(),
+        std::sync::Arc::new(yuanqu_app::SystemClock),
+        Default::default(),
+    ))
+    .await
+    .unwrap();
     assert!(wal.exists(), "no WAL file at {}", wal.display());
     // Foreign keys are enforced.
     let err = t.db.execute_script("INSERT INTO park (id, zone_id, code, name, version, created_at) VALUES (x'00', x'01', 'X', 'x', 1, '2026-01-01')").await;
@@ -43,7 +51,14 @@ async fn contended_writes_all_land_without_errors() {
     let results = join_all((0..40).map(|i| {
         let (app, scope, by) = (app.clone(), scope.clone(), by.clone());
         async move {
-            yuanqu_app::identity::org::create_department_as(&app, &scope, &by, yuanqu_app::identity::org::NewDepartment { name: format!("并发{i}"), parent_id: None }, &Default::default()).await
+            yuanqu_app::identity::org::create_department_as(
+                &app,
+                &scope,
+                &by,
+                yuanqu_app::identity::org::NewDepartment { name: format!("并发{i}"), parent_id: None },
+                &Default::default(),
+            )
+            .await
         }
     }))
     .await;
