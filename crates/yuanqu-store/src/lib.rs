@@ -201,7 +201,9 @@ pub struct Page<T> {
     pub total: u64,
 }
 
-pub(crate) fn like_pattern(q: &str) -> String {
+/// `LIKE '%q%'` with `%`, `_` and `\` in `q` matched literally (`ESCAPE '\'` on both engines:
+/// SQLite has no default escape character).
+pub(crate) fn like_pattern(q: &str) -> sea_orm::sea_query::LikeExpr {
     let escaped: String = q
         .chars()
         .flat_map(|c| match c {
@@ -209,7 +211,7 @@ pub(crate) fn like_pattern(q: &str) -> String {
             c => vec![c],
         })
         .collect();
-    format!("%{escaped}%")
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 impl Db {

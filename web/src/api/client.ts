@@ -57,7 +57,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = problem?.code ?? (status === 0 ? 'network' : status >= 500 ? 'internal' : `http.${status}`);
     this.errors = (problem?.errors as FieldError[] | undefined) ?? [];
-    this.requestId = problem?.request_id;
+    this.requestId = problem?.request_id ?? undefined;
     this.retryAfter = retryAfter;
   }
 
@@ -122,7 +122,7 @@ const middleware: Middleware = {
   },
 };
 
-export const client = createClient<paths>({ baseUrl: API_BASE, credentials: 'same-origin' });
+export const client = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 client.use(middleware);
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
@@ -164,45 +164,45 @@ function clean<T extends object>(q: T): T {
 
 export const api = {
   // auth
-  login: (body: LoginDto) => unwrap(client.POST('/auth/login', { body }), { isLogin: true }),
-  logout: () => unwrap(client.POST('/auth/logout')),
-  me: () => unwrap(client.GET('/auth/me')),
-  changePassword: (body: ChangePasswordDto) => unwrap(client.POST('/auth/password', { body })),
+  login: (body: LoginDto) => unwrap(client.POST('/api/v1/auth/login', { body }), { isLogin: true }),
+  logout: () => unwrap(client.POST('/api/v1/auth/logout')),
+  me: () => unwrap(client.GET('/api/v1/auth/me')),
+  changePassword: (body: ChangePasswordDto) => unwrap(client.POST('/api/v1/auth/password', { body })),
 
   // users
   listUsers: (query: PageQuery & { role?: string; department_id?: string }) =>
-    unwrap(client.GET('/users', { params: { query: clean(query) } })),
-  getUser: (id: string) => unwrap(client.GET('/users/{id}', { params: { path: { id } } })),
-  createUser: (body: NewUserDto) => unwrap(client.POST('/users', { body })),
+    unwrap(client.GET('/api/v1/users', { params: { query: clean(query) } })),
+  getUser: (id: string) => unwrap(client.GET('/api/v1/users/{id}', { params: { path: { id } } })),
+  createUser: (body: NewUserDto) => unwrap(client.POST('/api/v1/users', { body })),
   updateUser: (id: string, version: number, body: UserPatchDto) =>
-    unwrap(client.PATCH('/users/{id}', { params: { path: { id } }, headers: ifMatch(version), body })),
+    unwrap(client.PATCH('/api/v1/users/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
 
   // departments
-  listDepartments: () => unwrap(client.GET('/departments')),
-  createDepartment: (body: NewDepartmentDto) => unwrap(client.POST('/departments', { body })),
+  listDepartments: () => unwrap(client.GET('/api/v1/departments')),
+  createDepartment: (body: NewDepartmentDto) => unwrap(client.POST('/api/v1/departments', { body })),
   updateDepartment: (id: string, version: number, body: DepartmentPatchDto) =>
-    unwrap(client.PATCH('/departments/{id}', { params: { path: { id } }, headers: ifMatch(version), body })),
-  deleteDepartment: (id: string) => unwrap(client.DELETE('/departments/{id}', { params: { path: { id } } })),
+    unwrap(client.PATCH('/api/v1/departments/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
+  deleteDepartment: (id: string) => unwrap(client.DELETE('/api/v1/departments/{id}', { params: { path: { id } } })),
 
   // roles
-  listRoles: () => unwrap(client.GET('/roles')),
+  listRoles: () => unwrap(client.GET('/api/v1/roles')),
 
   // parks
-  listParks: () => unwrap(client.GET('/parks')),
-  createPark: (body: NewParkDto) => unwrap(client.POST('/parks', { body })),
+  listParks: () => unwrap(client.GET('/api/v1/parks')),
+  createPark: (body: NewParkDto) => unwrap(client.POST('/api/v1/parks', { body })),
   updatePark: (id: string, version: number, body: ParkPatchDto) =>
-    unwrap(client.PATCH('/parks/{id}', { params: { path: { id } }, headers: ifMatch(version), body })),
+    unwrap(client.PATCH('/api/v1/parks/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
 
   // enterprises
   listEnterprises: (query: PageQuery & { park_id?: string }) =>
-    unwrap(client.GET('/enterprises', { params: { query: clean(query) } })),
-  getEnterprise: (id: string) => unwrap(client.GET('/enterprises/{id}', { params: { path: { id } } })),
-  createEnterprise: (body: NewEnterpriseDto) => unwrap(client.POST('/enterprises', { body })),
+    unwrap(client.GET('/api/v1/enterprises', { params: { query: clean(query) } })),
+  getEnterprise: (id: string) => unwrap(client.GET('/api/v1/enterprises/{id}', { params: { path: { id } } })),
+  createEnterprise: (body: NewEnterpriseDto) => unwrap(client.POST('/api/v1/enterprises', { body })),
 
   // tokens
-  listTokens: () => unwrap(client.GET('/tokens')),
-  createToken: (body: NewApiTokenRequestDto) => unwrap(client.POST('/tokens', { body })),
-  revokeToken: (id: string) => unwrap(client.DELETE('/tokens/{id}', { params: { path: { id } } })),
+  listTokens: () => unwrap(client.GET('/api/v1/tokens')),
+  createToken: (body: NewApiTokenRequestDto) => unwrap(client.POST('/api/v1/tokens', { body })),
+  revokeToken: (id: string) => unwrap(client.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } })),
 
   // audit
   listAudit: (query: {
@@ -214,6 +214,6 @@ export const api = {
     entity_id?: string;
     from?: string;
     to?: string;
-  }) => unwrap(client.GET('/audit', { params: { query: clean(query) } })),
-  verifyAudit: () => unwrap(client.GET('/audit/verify')),
+  }) => unwrap(client.GET('/api/v1/audit', { params: { query: clean(query) } })),
+  verifyAudit: () => unwrap(client.GET('/api/v1/audit/verify')),
 };

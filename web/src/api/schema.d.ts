@@ -4,7 +4,41 @@
  */
 
 export interface paths {
-    "/auth/login": {
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the audit log. */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walk the zone's hash chain and report the first break. */
+        get: operations["verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
         parameters: {
             query?: never;
             header?: never;
@@ -13,6 +47,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Sign in with zone, login ID and password; sets the session cookie. */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -20,7 +55,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/logout": {
+    "/api/v1/auth/logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -29,6 +64,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** End this session. */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -36,13 +72,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/me": {
+    "/api/v1/auth/me": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** Who am I; also keeps the session alive. */
         get: operations["me"];
         put?: never;
         post?: never;
@@ -52,7 +89,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/password": {
+    "/api/v1/auth/password": {
         parameters: {
             query?: never;
             header?: never;
@@ -61,6 +98,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Change my password (also the first step of an account that must change it). */
         post: operations["change_password"];
         delete?: never;
         options?: never;
@@ -68,47 +106,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users": {
+    "/api/v1/departments": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["list_users"];
-        put?: never;
-        post: operations["create_user"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["get_user"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch: operations["update_user"];
-        trace?: never;
-    };
-    "/departments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
+        /** The department tree, flat (each with its parent). */
         get: operations["list_departments"];
         put?: never;
+        /** Create a department. */
         post: operations["create_department"];
         delete?: never;
         options?: never;
@@ -116,7 +124,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/departments/{id}": {
+    "/api/v1/departments/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -126,69 +134,25 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Delete an empty department. */
         delete: operations["delete_department"];
         options?: never;
         head?: never;
+        /** Rename or move a department (If-Match); a move under its own subtree is 409 `department.cycle`. */
         patch: operations["update_department"];
         trace?: never;
     };
-    "/roles": {
+    "/api/v1/enterprises": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["list_roles"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/parks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["list_parks"];
-        put?: never;
-        post: operations["create_park"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/parks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch: operations["update_park"];
-        trace?: never;
-    };
-    "/enterprises": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
+        /** Enterprises within my scope (an enterprise account sees only its own). */
         get: operations["list_enterprises"];
         put?: never;
+        /** Register an enterprise (the USCC is checked with its GB 32100 check character). */
         post: operations["create_enterprise"];
         delete?: never;
         options?: never;
@@ -196,13 +160,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/enterprises/{id}": {
+    "/api/v1/enterprises/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** One enterprise. */
         get: operations["get_enterprise"];
         put?: never;
         post?: never;
@@ -212,23 +177,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/tokens": {
+    "/api/v1/parks": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["list_tokens"];
+        /** Parks of the zone. */
+        get: operations["list_parks"];
         put?: never;
-        post: operations["create_token"];
+        /** Create a park. */
+        post: operations["create_park"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/tokens/{id}": {
+    "/api/v1/parks/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -238,20 +205,22 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: operations["revoke_token"];
+        delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a park (If-Match). */
+        patch: operations["update_park"];
         trace?: never;
     };
-    "/audit": {
+    "/api/v1/roles": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["list_audit"];
+        /** The built-in roles and their permissions (read only). */
+        get: operations["list_roles"];
         put?: never;
         post?: never;
         delete?: never;
@@ -260,14 +229,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/audit/verify": {
+    "/api/v1/tokens": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["verify_audit"];
+        /** My API tokens. */
+        get: operations["list_tokens"];
+        put?: never;
+        /** Create an API token; its secret is in this response only. */
+        post: operations["create_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of my API tokens. */
+        delete: operations["revoke_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users of my zone (within my scope). */
+        get: operations["list_users"];
+        put?: never;
+        /** Create a user. */
+        post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user. */
+        get: operations["get_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a user (If-Match: the version). */
+        patch: operations["update_user"];
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers. */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (permission `metrics.read`). */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers. */
+        get: operations["readyz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -280,243 +355,230 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        LoginDto: {
-            /** @description Zone code, e.g. "demo" */
-            zone: string;
-            login: string;
-            /** Format: password */
-            password: string;
-        };
-        ChangePasswordDto: {
-            /** Format: password */
-            current_password: string;
-            /** Format: password */
-            new_password: string;
-        };
-        MeDto: {
-            /** Format: uuid */
-            id: string;
-            zone_code: string;
-            zone_name: string;
-            login: string;
-            display_name: string;
-            role: string;
-            role_name_zh: string;
-            permissions: string[];
-            /** Format: uuid */
-            enterprise_id: string | null;
-            /** Format: uuid */
-            department_id: string | null;
-            must_change_password: boolean;
-            csrf_token: string;
-            /** @description Idle timeout of the session in seconds */
-            idle_timeout_secs: number;
-            /**
-             * Format: date-time
-             * @description Absolute expiry of the session (RFC 3339)
-             */
-            expires_at: string;
-        };
-        UserDto: {
-            /** Format: uuid */
-            id: string;
-            login: string;
-            display_name: string;
-            role: string;
-            /** Format: uuid */
-            department_id: string | null;
-            department_name: string | null;
-            /** Format: uuid */
-            enterprise_id: string | null;
-            enterprise_name: string | null;
-            /** @description e.g. 138****5678 */
-            phone_masked: string | null;
-            active: boolean;
-            /** Format: date-time */
-            locked_until: string | null;
+        ApiTokenDto: {
             /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_used_at?: string | null;
+            name: string;
+            prefix: string;
+        };
+        AuditDto: {
+            action: string;
+            actor_login?: string | null;
+            after?: Record<string, never> | null;
+            /** Format: date-time */
+            at: string;
+            before?: Record<string, never> | null;
+            /** Format: uuid */
+            entity_id?: string | null;
+            entity_type: string;
+            /** Format: uuid */
+            id: string;
+            ip?: string | null;
+            request_id?: string | null;
             /** Format: int64 */
-            version: number;
+            seq: number;
         };
-        NewUserDto: {
-            login: string;
-            display_name: string;
-            role: string;
-            /** Format: password */
-            password: string;
-            /** Format: uuid */
-            department_id?: string;
-            /** Format: uuid */
-            enterprise_id?: string;
-            phone?: string;
+        AuditPage: {
+            items: components["schemas"]["AuditDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
         };
-        UserPatchDto: {
-            display_name?: string;
-            role?: string;
-            /** Format: uuid */
-            department_id?: string | null;
-            active?: boolean;
-            /** Format: password */
-            password?: string;
+        AuditVerifyDto: {
+            /** Format: int64 */
+            broken_at?: number | null;
+            /** Format: int64 */
+            checked: number;
+            ok: boolean;
+        };
+        ChangePasswordDto: {
+            current_password: string;
+            new_password: string;
         };
         DepartmentDto: {
             /** Format: uuid */
             id: string;
             name: string;
             /** Format: uuid */
-            parent_id: string | null;
+            parent_id?: string | null;
             /** Format: int64 */
             version: number;
+        };
+        DepartmentPatchDto: {
+            name?: string | null;
+            /** Format: uuid */
+            parent_id?: string | null;
+        };
+        EnterpriseDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            park_id: string;
+            park_name?: string | null;
+            /** @description 统一社会信用代码 */
+            uscc: string;
+        };
+        EnterprisePage: {
+            items: components["schemas"]["EnterpriseDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        FieldErrorDto: {
+            code: string;
+            field: string;
+        };
+        LoginDto: {
+            login: string;
+            password: string;
+            /** @description Zone code, e.g. `demo`. */
+            zone: string;
+        };
+        MeDto: {
+            /** @description Send it as `X-CSRF-Token` on every unsafe request. */
+            csrf_token: string;
+            /** Format: uuid */
+            department_id?: string | null;
+            display_name: string;
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            /**
+             * Format: date-time
+             * @description The session's absolute end.
+             */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            idle_timeout_secs: number;
+            login: string;
+            must_change_password: boolean;
+            permissions: string[];
+            role: string;
+            role_name_zh: string;
+            zone_code: string;
+            zone_name: string;
+        };
+        NewApiTokenDto: components["schemas"]["ApiTokenDto"] & {
+            /** @description Shown once: `Authorization: Bearer <secret>`. */
+            secret: string;
+        };
+        NewApiTokenRequestDto: {
+            /** Format: int32 */
+            expires_in_days?: number | null;
+            name: string;
         };
         NewDepartmentDto: {
             name: string;
             /** Format: uuid */
             parent_id?: string | null;
         };
-        DepartmentPatchDto: {
-            name?: string;
-            /** Format: uuid */
-            parent_id?: string | null;
-        };
-        RoleDto: {
-            code: string;
-            name_zh: string;
-            name_en: string;
-            admin: boolean;
-            permissions: string[];
-        };
-        RolesDto: {
-            roles: components["schemas"]["RoleDto"][];
-            permissions: string[];
-        };
-        ParkDto: {
-            /** Format: uuid */
-            id: string;
-            code: string;
+        NewEnterpriseDto: {
             name: string;
-            /** Format: int64 */
-            version: number;
+            /** Format: uuid */
+            park_id: string;
+            uscc: string;
         };
         NewParkDto: {
             code: string;
             name: string;
         };
+        NewUserDto: {
+            /** Format: uuid */
+            department_id?: string | null;
+            display_name: string;
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            login: string;
+            password: string;
+            phone?: string | null;
+            role: string;
+        };
+        ParkDto: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int64 */
+            version: number;
+        };
         ParkPatchDto: {
-            code?: string;
-            name?: string;
+            code?: string | null;
+            name?: string | null;
         };
-        EnterpriseDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** @description 统一社会信用代码 (GB 32100-2015), 18 characters */
-            uscc: string;
-            /** Format: uuid */
-            park_id: string;
-            park_name: string;
-        };
-        NewEnterpriseDto: {
-            name: string;
-            uscc: string;
-            /** Format: uuid */
-            park_id: string;
-        };
-        ApiTokenDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            prefix: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            expires_at: string | null;
-            /** Format: date-time */
-            last_used_at: string | null;
-        };
-        NewApiTokenDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            prefix: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            expires_at: string | null;
-            /** Format: date-time */
-            last_used_at: string | null;
-            /** @description Shown once */
-            secret: string;
-        };
-        NewApiTokenRequestDto: {
-            name: string;
-            expires_in_days?: number | null;
-        };
-        AuditDto: {
-            /** Format: uuid */
-            id: string;
-            /** Format: int64 */
-            seq: number;
-            /** Format: date-time */
-            at: string;
-            actor_login: string | null;
-            action: string;
-            entity_type: string;
-            entity_id: string | null;
-            before: {
-                [key: string]: unknown;
-            } | null;
-            after: {
-                [key: string]: unknown;
-            } | null;
-            ip: string | null;
-            request_id: string | null;
-        };
-        AuditVerifyDto: {
-            ok: boolean;
-            /** Format: int64 */
-            checked: number;
-            /**
-             * Format: int64
-             * @description seq of the first broken record
-             */
-            broken_at?: number | null;
-        };
-        FieldError: {
-            field?: string;
-            row?: number;
-            column?: string;
-            code: string;
-        };
+        /** @description RFC 9457 problem details, with Yuanqu's `code`. */
         Problem: {
-            /** @default about:blank */
-            type: string;
-            title: string;
-            status: number;
             code: string;
-            request_id?: string;
-            errors?: components["schemas"]["FieldError"][];
+            errors?: components["schemas"]["FieldErrorDto"][];
+            request_id?: string | null;
+            /** Format: int32 */
+            status: number;
+            title: string;
+            type: string;
+        };
+        RoleDto: {
+            admin: boolean;
+            code: string;
+            name_en: string;
+            name_zh: string;
+            permissions: string[];
+        };
+        RolesDto: {
+            permissions: string[];
+            roles: components["schemas"]["RoleDto"][];
+        };
+        UserDto: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            department_id?: string | null;
+            department_name?: string | null;
+            display_name: string;
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            enterprise_name?: string | null;
+            /** Format: uuid */
+            id: string;
+            login: string;
+            must_change_password: boolean;
+            phone_masked?: string | null;
+            role: string;
+            /** Format: int64 */
+            version: number;
         };
         UserPage: {
             items: components["schemas"]["UserDto"][];
             /** Format: int64 */
-            total: number;
             page: number;
+            /** Format: int64 */
             page_size: number;
-        };
-        EnterprisePage: {
-            items: components["schemas"]["EnterpriseDto"][];
             /** Format: int64 */
             total: number;
-            page: number;
-            page_size: number;
         };
-        AuditPage: {
-            items: components["schemas"]["AuditDto"][];
-            /** Format: int64 */
-            total: number;
-            page: number;
-            page_size: number;
+        /** @description Absent fields stay as they are; `department_id: null` clears the department. */
+        UserPatchDto: {
+            active?: boolean | null;
+            /** Format: uuid */
+            department_id?: string | null;
+            display_name?: string | null;
+            /** @description A reset by an administrator; the user must change it at next sign-in. */
+            password?: string | null;
+            phone?: string | null;
+            role?: string | null;
         };
     };
     responses: never;
@@ -527,6 +589,62 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    search: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Login ID of the actor. */
+                actor?: string;
+                action?: string;
+                entity_type?: string;
+                entity_id?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyDto"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -540,7 +658,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Logged in */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -549,13 +666,20 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -563,30 +687,17 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
             };
         };
     };
@@ -599,7 +710,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Current user */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -608,13 +718,12 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -622,10 +731,7 @@ export interface operations {
     change_password: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -635,167 +741,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description No content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (problem+json) */
-            default: {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_users: {
-        parameters: {
-            query?: {
-                page?: number;
-                page_size?: number;
-                q?: string;
-                role?: string;
-                department_id?: string;
-                sort?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Users */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserPage"];
-                };
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    create_user: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NewUserDto"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    get_user: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description User */
-            200: {
-                headers: {
-                    /** @description "<version>" */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    update_user: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description The record version in quotes: "<version>". The server answers 428 precondition.required without it and 412 precondition.failed when stale. */
-                "If-Match"?: string;
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserPatchDto"];
-            };
-        };
-        responses: {
-            /** @description Updated */
-            200: {
-                headers: {
-                    /** @description "<version>" */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -809,7 +766,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Departments (flat) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -818,24 +774,12 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentDto"][];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     create_department: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -845,7 +789,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -854,13 +797,12 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentDto"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -868,10 +810,7 @@ export interface operations {
     delete_department: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
+            header?: never;
             path: {
                 id: string;
             };
@@ -879,20 +818,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (problem+json) */
-            default: {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -900,11 +845,8 @@ export interface operations {
     update_department: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The record version in quotes: "<version>". The server answers 428 precondition.required without it and 412 precondition.failed when stale. */
-                "If-Match"?: string;
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
+            header: {
+                "If-Match": string;
             };
             path: {
                 id: string;
@@ -917,7 +859,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Updated */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -926,147 +867,28 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentDto"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-        };
-    };
-    list_roles: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Roles and permissions */
-            200: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RolesDto"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_parks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Parks */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ParkDto"][];
-                };
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    create_park: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NewParkDto"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ParkDto"];
-                };
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    update_park: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description The record version in quotes: "<version>". The server answers 428 precondition.required without it and 412 precondition.failed when stale. */
-                "If-Match"?: string;
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ParkPatchDto"];
-            };
-        };
-        responses: {
-            /** @description Updated */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ParkDto"];
-                };
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1078,7 +900,6 @@ export interface operations {
                 page_size?: number;
                 q?: string;
                 park_id?: string;
-                sort?: string;
             };
             header?: never;
             path?: never;
@@ -1086,7 +907,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Enterprises */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1095,24 +915,12 @@ export interface operations {
                     "application/json": components["schemas"]["EnterprisePage"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     create_enterprise: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1122,7 +930,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1131,13 +938,20 @@ export interface operations {
                     "application/json": components["schemas"]["EnterpriseDto"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1153,7 +967,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Enterprise */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1162,13 +975,132 @@ export interface operations {
                     "application/json": components["schemas"]["EnterpriseDto"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_parks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkDto"][];
+                };
+            };
+        };
+    };
+    create_park: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewParkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_park: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParkPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolesDto"];
                 };
             };
         };
@@ -1182,7 +1114,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Own tokens */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1191,24 +1122,12 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenDto"][];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     create_token: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1218,7 +1137,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created; the secret is shown once */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1227,13 +1145,12 @@ export interface operations {
                     "application/json": components["schemas"]["NewApiTokenDto"];
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1241,10 +1158,7 @@ export interface operations {
     revoke_token: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Required with the session cookie */
-                "X-CSRF-Token"?: string;
-            };
+            header?: never;
             path: {
                 id: string;
             };
@@ -1252,35 +1166,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (problem+json) */
-            default: {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_audit: {
+    list_users: {
         parameters: {
             query?: {
                 page?: number;
                 page_size?: number;
-                actor?: string;
-                action?: string;
-                entity_type?: string;
-                entity_id?: string;
-                from?: string;
-                to?: string;
+                q?: string;
+                role?: string;
+                department_id?: string;
+                /** @description `login`, `-login`, `display_name`, `-display_name`, `created_at`, `-created_at` */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -1288,27 +1199,136 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Audit records */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditPage"];
-                };
-            };
-            /** @description Error (problem+json) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["UserPage"];
                 };
             };
         };
     };
-    verify_audit: {
+    create_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    healthz: {
         parameters: {
             query?: never;
             header?: never;
@@ -1317,22 +1337,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Hash chain check */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditVerifyDto"];
+                    "text/plain": string;
                 };
             };
-            /** @description Error (problem+json) */
-            default: {
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/plain": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
         };

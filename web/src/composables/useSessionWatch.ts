@@ -25,7 +25,7 @@ export function useSessionWatch() {
     const me = auth.me;
     if (!me) return Number.POSITIVE_INFINITY;
     const idle = me.idle_timeout_secs > 0 ? lastApiActivity() + me.idle_timeout_secs * 1000 : Number.POSITIVE_INFINITY;
-    const abs = Date.parse(me.expires_at);
+    const abs = me.expires_at ? Date.parse(me.expires_at) : Number.NaN;
     return Math.min(idle, Number.isNaN(abs) ? Number.POSITIVE_INFINITY : abs);
   }
 

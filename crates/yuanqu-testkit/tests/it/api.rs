@@ -179,6 +179,24 @@ async fn users_are_listed_searched_paged_and_masked() {
     assert!(!t.get("/api/v1/users?q=worker", &s).await.text.contains("13912345678"), "phone shown in full");
     let p3 = t.get("/api/v1/users?q=worker&page=3&page_size=10&sort=-login", &s).await.body;
     assert_eq!(p3["items"].as_array().unwrap().len(), 5);
+    // `_` and `%` in a search are plain characters, on both engines.
+    for login in ["tan_xin", "tanaxin"] {
+        let r = t
+            .post(
+                "/api/v1/users",
+                &s,
+                json!({"login": login, "display_name": "谭欣", "role": "worker", "password": "green tea leaves"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    for (q, expected) in [("tan_", 1), ("tan", 2), ("tan%", 0)] {
+        assert_eq!(
+            t.get(&format!("/api/v1/users?q={}", q.replace('%', "%25")), &s).await.body["total"],
+            expected,
+            "q={q}"
+        );
+    }
     let by_role = t.get("/api/v1/users?role=enterprise", &s).await.body;
     assert_eq!(by_role["total"], 2);
     let by_dept = t.get(&format!("/api/v1/users?department_id={}", z1.department_id), &s).await.body;

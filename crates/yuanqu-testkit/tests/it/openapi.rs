@@ -32,3 +32,11 @@ fn openapi_document_snapshot() {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     insta::assert_json_snapshot!("openapi", doc);
 }
+
+#[test]
+fn the_web_clients_openapi_json_is_the_servers_document() {
+    let committed: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../web/openapi.json")).expect("web/openapi.json parses");
+    let served = serde_json::to_value(yuanqu_http::openapi()).unwrap();
+    assert!(committed == served, "web/openapi.json is stale: run `cargo xtask openapi`");
+}
