@@ -38,6 +38,10 @@ pub struct HttpConfig {
     pub login_per_minute: u32,
     /// Longest time a request may take.
     pub request_timeout: Duration,
+    /// Where the data lives (the SQLite file's folder); `/readyz` checks its free space.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Below this many free bytes in `data_dir`, `/readyz` answers 503.
+    pub min_free_bytes: u64,
 }
 
 impl Default for HttpConfig {
@@ -48,6 +52,8 @@ impl Default for HttpConfig {
             body_limit: 1024 * 1024,
             login_per_minute: 30,
             request_timeout: Duration::from_secs(30),
+            data_dir: None,
+            min_free_bytes: 256 * 1024 * 1024,
         }
     }
 }

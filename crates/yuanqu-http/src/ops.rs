@@ -12,16 +12,24 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database answers and its disk is not full.
 #[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, body = String), (status = 503, body = String)))]
 pub async fn readyz(State(st): State<AppState>) -> Response {
-    match st.app.db.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness: database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    if let Err(e) = st.app.db.ping().await {
+        tracing::warn!(error = %e, "readiness: database not reachable");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+    }
+    if let Some(dir) = &st.config.data_dir {
+        match fs4::available_space(dir) {
+            Ok(free) if free < st.config.min_free_bytes => {
+                tracing::warn!(free, "readiness: disk almost full");
+                return (StatusCode::SERVICE_UNAVAILABLE, "disk almost full").into_response();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "readiness: cannot read free disk space"),
         }
     }
+    "ready".into_response()
 }
 
 /// Prometheus metrics (permission `metrics.read`).

@@ -106,6 +106,11 @@ impl Config {
             body_limit: self.body_limit_bytes,
             login_per_minute: self.login_per_minute,
             request_timeout: Duration::from_secs(30),
+            data_dir: self.sqlite_path().map(|p| match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            }),
+            ..yuanqu_http::HttpConfig::default()
         })
     }
 }

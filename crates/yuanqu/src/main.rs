@@ -314,15 +314,32 @@ async fn restore(cfg: Config, from: PathBuf) -> Result<()> {
             from.display()
         );
     }
-    // Open the copy read-only enough to check it is a Yuanqu database this program understands.
-    let probe = Db::connect(&format!("sqlite://{}?mode=ro", from.display()), 1).await?;
-    probe.check_schema_not_newer().await?;
-    if !probe.is_migrated().await? {
-        bail!("{} is not a complete Yuanqu database; nothing was replaced", from.display());
-    }
-    probe.close().await?;
+    // Check the very copy that will be installed: it opens, and it is a complete Yuanqu
+    // database this program understands. Until the rename nothing of the live database changes.
     let tmp = target.with_extension("restoring");
-    std::fs::copy(&from, &tmp)?;
+    std::fs::copy(&from, &tmp).with_context(|| format!("copying {} to {}", from.display(), tmp.display()))?;
+    let checked = async {
+        let probe = Db::connect(&format!("sqlite://{}", tmp.display()), 1).await?;
+        probe.check_schema_not_newer().await?;
+        let complete = probe.is_migrated().await?;
+        probe.close().await?;
+        anyhow::Ok(complete)
+    }
+    .await;
+    for ext in ["restoring-wal", "restoring-shm"] {
+        let _ = std::fs::remove_file(target.with_extension(ext));
+    }
+    match checked {
+        Ok(true) => {}
+        Ok(false) => {
+            let _ = std::fs::remove_file(&tmp);
+            bail!("{} is not a complete Yuanqu database; nothing was replaced", from.display());
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.context(format!("{} is not a usable backup; nothing was replaced", from.display())));
+        }
+    }
     for ext in ["db-wal", "db-shm"] {
         let _ = std::fs::remove_file(target.with_extension(ext));
     }

@@ -341,7 +341,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers. */
+        /** Readiness: the database answers and its disk is not full. */
         get: operations["readyz"];
         put?: never;
         post?: never;

@@ -434,3 +434,25 @@ fn az04_separation_of_duties_no_role_combines_administrators_powers() {
         "audit records are read-only"
     );
 }
+
+// ------------------------------------------------------------------ AV-03
+
+#[tokio::test]
+async fn av03_health_readiness_and_metrics_for_administrators_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let ready = |min_free_bytes| HttpConfig {
+        data_dir: Some(dir.path().to_path_buf()),
+        min_free_bytes,
+        ..HttpConfig::default()
+    };
+    let t = TestApp::with_config(ready(1)).await.unwrap();
+    assert_eq!(t.send(Req::new(Method::GET, "/healthz")).await.status, StatusCode::OK);
+    assert_eq!(t.send(Req::new(Method::GET, "/readyz")).await.status, StatusCode::OK);
+    let full = TestApp::with_config(ready(u64::MAX)).await.unwrap();
+    assert_eq!(
+        full.send(Req::new(Method::GET, "/readyz")).await.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "a full disk is not ready"
+    );
+    assert_eq!(t.send(Req::new(Method::GET, "/metrics")).await.status, StatusCode::UNAUTHORIZED);
+}
