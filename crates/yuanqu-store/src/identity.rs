@@ -194,6 +194,14 @@ pub async fn enterprise(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<
     Ok(enterprise::Entity::find_by_id(id).filter(enterprise_scope(scope)).one(c.ex()).await?)
 }
 
+/// The enterprises among `ids` that are in scope (one query for a page of references).
+pub async fn enterprises_by_ids(c: &Conn<'_>, scope: &Scope, ids: Vec<Uuid>) -> Result<Vec<EnterpriseRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(enterprise::Entity::find().filter(enterprise_scope(scope)).filter(enterprise::Column::Id.is_in(ids)).all(c.ex()).await?)
+}
+
 pub async fn insert_enterprise(c: &Conn<'_>, scope: &Scope, row: EnterpriseRow) -> Result<EnterpriseRow> {
     Ok(enterprise::ActiveModel {
         id: Set(row.id),

@@ -67,12 +67,12 @@ fn audited(u: &UserRow) -> Audited<'_> {
 
 async fn views(c: &Conn<'_>, zone: &Scope, rows: Vec<UserRow>) -> Result<Vec<UserView>, AppError> {
     let depts: HashMap<Uuid, String> = q::departments(c, zone).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let ent_ids: Vec<Uuid> = rows.iter().filter_map(|u| u.enterprise_id).collect();
+    let ents: HashMap<Uuid, String> =
+        q::enterprises_by_ids(c, zone, ent_ids).await?.into_iter().map(|e| (e.id, e.name)).collect();
     let mut out = Vec::with_capacity(rows.len());
     for u in rows {
-        let enterprise_name = match u.enterprise_id {
-            Some(e) => q::enterprise(c, zone, e).await?.map(|e| e.name),
-            None => None,
-        };
+        let enterprise_name = u.enterprise_id.and_then(|e| ents.get(&e).cloned());
         out.push(UserView {
             department_name: u.department_id.and_then(|d| depts.get(&d).cloned()),
             enterprise_name,
