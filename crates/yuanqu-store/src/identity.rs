@@ -199,7 +199,11 @@ pub async fn enterprises_by_ids(c: &Conn<'_>, scope: &Scope, ids: Vec<Uuid>) -> 
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(enterprise::Entity::find().filter(enterprise_scope(scope)).filter(enterprise::Column::Id.is_in(ids)).all(c.ex()).await?)
+    Ok(enterprise::Entity::find()
+        .filter(enterprise_scope(scope))
+        .filter(enterprise::Column::Id.is_in(ids))
+        .all(c.ex())
+        .await?)
 }
 
 pub async fn insert_enterprise(c: &Conn<'_>, scope: &Scope, row: EnterpriseRow) -> Result<EnterpriseRow> {
