@@ -432,6 +432,21 @@ pub async fn session_by_hash(c: &Conn<'_>, token_hash: &str) -> Result<Option<Se
     Ok(session::Entity::find().filter(session::Column::TokenHash.eq(token_hash)).one(c.ex()).await?)
 }
 
+/// A session and its user in one query (the check every signed-in request makes).
+pub async fn session_with_user(c: &Conn<'_>, token_hash: &str) -> Result<Option<(SessionRow, UserRow)>> {
+    use sea_orm::JoinType;
+    let rel: sea_orm::RelationDef =
+        session::Entity::belongs_to(user::Entity).from(session::Column::UserId).to(user::Column::Id).into();
+    let row = session::Entity::find()
+        .join(JoinType::InnerJoin, rel)
+        .filter(session::Column::TokenHash.eq(token_hash))
+        .filter(Expr::col((user::Entity, user::Column::ZoneId)).equals((session::Entity, session::Column::ZoneId)))
+        .select_also(user::Entity)
+        .one(c.ex())
+        .await?;
+    Ok(row.and_then(|(s, u)| u.map(|u| (s, u))))
+}
+
 pub async fn touch_session(c: &Conn<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, Expr::value(at))

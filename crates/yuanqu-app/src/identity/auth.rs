@@ -198,7 +198,7 @@ pub async fn actor_for(app: &App, user: &UserRow, auth: Auth) -> Result<Actor, A
 pub async fn authenticate_session(app: &App, token: &str) -> Result<(Actor, SessionRow), AppError> {
     let now = app.now();
     let conn = app.db.conn();
-    let Some(s) = q::session_by_hash(&conn, &secret::token_hash(token)).await? else {
+    let Some((s, user)) = q::session_with_user(&conn, &secret::token_hash(token)).await? else {
         return Err(AppError::AuthRequired);
     };
     let idle_end = s.last_seen_at + Duration::seconds(s.idle_secs);
@@ -207,9 +207,6 @@ pub async fn authenticate_session(app: &App, token: &str) -> Result<(Actor, Sess
         app.db.write(|c| Box::pin(async move { q::delete_session(c, id).await.map_err(AppError::from) })).await?;
         return Err(AppError::AuthRequired);
     }
-    let Some(user) = q::user_by_id_in_zone(&conn, s.zone_id, s.user_id).await? else {
-        return Err(AppError::AuthRequired);
-    };
     if !user.active {
         return Err(AppError::AuthRequired);
     }
