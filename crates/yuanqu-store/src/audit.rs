@@ -24,6 +24,19 @@ pub(crate) async fn start_chain(c: &Conn<'_>, zone_id: Uuid) -> Result<()> {
     Ok(())
 }
 
+/// Takes the zone's write lock (a no-op UPDATE of its chain row; every audited change takes it
+/// anyway before it commits). For checks that read more than the rows they change, such as
+/// "this move makes no department cycle", so that two such changes cannot pass the check
+/// side by side on PostgreSQL.
+pub async fn lock_zone(c: &Conn<'_>, zone_id: Uuid) -> Result<()> {
+    audit_chain::Entity::update_many()
+        .col_expr(audit_chain::Column::Seq, Expr::col(audit_chain::Column::Seq))
+        .filter(audit_chain::Column::ZoneId.eq(zone_id))
+        .exec(c.ex())
+        .await?;
+    Ok(())
+}
+
 /// Claims the next sequence number of the zone's chain with one conditional UPDATE (which also
 /// serializes appenders on PostgreSQL) and returns it with the previous record's hash.
 pub async fn advance_chain(c: &Conn<'_>, zone_id: Uuid) -> Result<(i64, String)> {

@@ -383,6 +383,19 @@ pub async fn throttle(c: &Conn<'_>, zone_id: Uuid, login: &str) -> Result<Option
         .await?)
 }
 
+/// Takes the write lock on a login's throttle row (a no-op conditional UPDATE; on PostgreSQL it
+/// waits for a concurrent counter and makes the next read see its result). Returns whether
+/// the row exists.
+pub async fn lock_throttle(c: &Conn<'_>, zone_id: Uuid, login: &str) -> Result<bool> {
+    let r = login_throttle::Entity::update_many()
+        .col_expr(login_throttle::Column::Failures, Expr::col(login_throttle::Column::Failures))
+        .filter(login_throttle::Column::ZoneId.eq(zone_id))
+        .filter(login_throttle::Column::Login.eq(login))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 pub async fn save_throttle(c: &Conn<'_>, row: ThrottleRow, existed: bool) -> Result<()> {
     let am = login_throttle::ActiveModel {
         id: Set(row.id),

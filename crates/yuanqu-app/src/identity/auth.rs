@@ -112,7 +112,25 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
     Ok(SignedIn { token, actor, session })
 }
 
+/// Counts a failed sign-in. Two first failures of the same login at once may both try to insert
+/// its throttle row; the loser sees a unique violation and counts again on the row that won.
 async fn record_failure(
+    app: &App,
+    zone_id: Uuid,
+    login: &str,
+    user_id: Option<Uuid>,
+    ctx: &RequestCtx,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match record_failure_once(app, zone_id, login, user_id, ctx, now).await {
+        Err(AppError::Store(yuanqu_store::StoreError::Unique(_))) => {
+            record_failure_once(app, zone_id, login, user_id, ctx, now).await
+        }
+        other => other,
+    }
+}
+
+async fn record_failure_once(
     app: &App,
     zone_id: Uuid,
     login: &str,
@@ -125,6 +143,7 @@ async fn record_failure(
         .write(|c| {
             let (login, ctx, cfg) = (login.to_owned(), ctx.clone(), cfg.clone());
             Box::pin(async move {
+                q::lock_throttle(c, zone_id, &login).await?;
                 let existing = q::throttle(c, zone_id, &login).await?;
                 let existed = existing.is_some();
                 let mut t = existing.unwrap_or(ThrottleRow {

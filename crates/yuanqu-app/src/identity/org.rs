@@ -156,6 +156,7 @@ pub async fn update_department(
             Box::pin(async move {
                 // Re-check the cycle inside the transaction: a concurrent move may have changed the tree.
                 if let Some(pid) = d.parent_id {
+                    yuanqu_store::audit::lock_zone(c, zone.zone_id()).await?;
                     let all = q::departments(c, &zone).await?;
                     if would_cycle(&all, d.id, pid) {
                         return Err(AppError::Conflict("department.cycle"));

@@ -456,3 +456,14 @@ async fn av03_health_readiness_and_metrics_for_administrators_only() {
     );
     assert_eq!(t.send(Req::new(Method::GET, "/metrics")).await.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth03_simultaneous_failures_are_all_counted_and_never_a_500() {
+    let (t, _) = world().await;
+    let attempts = (0..8).map(|_| t.try_login("z1", "staff", "wrong-password-1"));
+    let results = futures::future::join_all(attempts).await;
+    for r in &results {
+        assert!(matches!(r.status.as_u16(), 401 | 429), "{} {}", r.status, r.text);
+    }
+    assert_eq!(t.try_login("z1", "staff", PASSWORD).await.code(), "auth.locked");
+}
