@@ -241,3 +241,26 @@ async fn an_enterprise_clerk_sees_only_their_own_enterprise() {
     assert_eq!(t.get(&format!("/api/v1/enterprises/{}", z1.enterprise_b), &s).await.status, StatusCode::NOT_FOUND);
     assert_eq!(t.get("/api/v1/users", &s).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_simultaneous_moves_never_make_a_department_cycle() {
+    let t = TestApp::new().await.unwrap();
+    two_tenants(&t.app).await.unwrap();
+    let s = t.login("z1", "admin", PASSWORD).await;
+    for round in 0..5 {
+        let a = t.post("/api/v1/departments", &s, json!({"name": format!("甲{round}")})).await.body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let b = t.post("/api/v1/departments", &s, json!({"name": format!("乙{round}")})).await.body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (pa, pb) = (format!("/api/v1/departments/{a}"), format!("/api/v1/departments/{b}"));
+        let (ra, rb) =
+            tokio::join!(t.patch(&pa, &s, 1, json!({"parent_id": b})), t.patch(&pb, &s, 1, json!({"parent_id": a})),);
+        let mut statuses = [ra.status, rb.status];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "round {round}: {} / {}", ra.text, rb.text);
+    }
+}
