@@ -194,18 +194,6 @@ pub async fn enterprise(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<
     Ok(enterprise::Entity::find_by_id(id).filter(enterprise_scope(scope)).one(c.ex()).await?)
 }
 
-/// The enterprises among `ids` that are in scope (one query for a page of references).
-pub async fn enterprises_by_ids(c: &Conn<'_>, scope: &Scope, ids: Vec<Uuid>) -> Result<Vec<EnterpriseRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(enterprise::Entity::find()
-        .filter(enterprise_scope(scope))
-        .filter(enterprise::Column::Id.is_in(ids))
-        .all(c.ex())
-        .await?)
-}
-
 pub async fn insert_enterprise(c: &Conn<'_>, scope: &Scope, row: EnterpriseRow) -> Result<EnterpriseRow> {
     Ok(enterprise::ActiveModel {
         id: Set(row.id),
@@ -242,7 +230,106 @@ pub struct UserFilter {
     pub sort: Option<String>,
 }
 
-pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -> Result<Page<UserRow>> {
+/// A user with the names a list shows beside it.
+#[derive(Debug, Clone)]
+pub struct UserListItem {
+    pub user: UserRow,
+    pub department_name: Option<String>,
+    pub enterprise_name: Option<String>,
+}
+
+/// One row of the user list query: the user's columns, the joined names and the total.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct UserListRow {
+    id: Uuid,
+    zone_id: Uuid,
+    login: String,
+    display_name: String,
+    role: String,
+    department_id: Option<Uuid>,
+    enterprise_id: Option<Uuid>,
+    phone: Option<String>,
+    password_hash: String,
+    password_changed_at: DateTime<Utc>,
+    password_expires_at: Option<DateTime<Utc>>,
+    must_change_password: bool,
+    active: bool,
+    version: i64,
+    created_at: DateTime<Utc>,
+    department_name: Option<String>,
+    enterprise_name: Option<String>,
+    total: i64,
+}
+
+/// A page of users with their department and enterprise names, and the total, in one query
+/// (`COUNT(*) OVER ()`; a separate count only for a page past the end).
+pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -> Result<Page<UserListItem>> {
+    use sea_orm::JoinType;
+    let cond = user_filter(scope, f);
+    let dept: sea_orm::RelationDef =
+        user::Entity::belongs_to(department::Entity).from(user::Column::DepartmentId).to(department::Column::Id).into();
+    let ent: sea_orm::RelationDef =
+        user::Entity::belongs_to(enterprise::Entity).from(user::Column::EnterpriseId).to(enterprise::Column::Id).into();
+    let (col, desc) = user_sort(f);
+    let query = user::Entity::find()
+        .join(JoinType::LeftJoin, dept)
+        .join(JoinType::LeftJoin, ent)
+        .column_as(Expr::col((department::Entity, department::Column::Name)), "department_name")
+        .column_as(Expr::col((enterprise::Entity, enterprise::Column::Name)), "enterprise_name")
+        .column_as(Expr::cust("COUNT(*) OVER ()"), "total")
+        .filter(cond.clone());
+    let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
+    let rows: Vec<UserListRow> = query
+        .order_by_asc(user::Column::Id)
+        .offset((page.page - 1) * page.size)
+        .limit(page.size)
+        .into_model()
+        .all(c.ex())
+        .await?;
+    let total = match rows.first() {
+        Some(r) => u64::try_from(r.total).unwrap_or(0),
+        None if page.page > 1 => user::Entity::find().filter(cond).count(c.ex()).await?,
+        None => 0,
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| UserListItem {
+            department_name: r.department_name,
+            enterprise_name: r.enterprise_name,
+            user: UserRow {
+                id: r.id,
+                zone_id: r.zone_id,
+                login: r.login,
+                display_name: r.display_name,
+                role: r.role,
+                department_id: r.department_id,
+                enterprise_id: r.enterprise_id,
+                phone: r.phone,
+                password_hash: r.password_hash,
+                password_changed_at: r.password_changed_at,
+                password_expires_at: r.password_expires_at,
+                must_change_password: r.must_change_password,
+                active: r.active,
+                version: r.version,
+                created_at: r.created_at,
+            },
+        })
+        .collect();
+    Ok(Page { items, total })
+}
+
+fn user_sort(f: &UserFilter) -> (user::Column, bool) {
+    match f.sort.as_deref() {
+        Some("-login") => (user::Column::Login, true),
+        Some("display_name") => (user::Column::DisplayName, false),
+        Some("-display_name") => (user::Column::DisplayName, true),
+        Some("created_at") => (user::Column::CreatedAt, false),
+        Some("-created_at") => (user::Column::CreatedAt, true),
+        _ => (user::Column::Login, false),
+    }
+}
+
+fn user_filter(scope: &Scope, f: &UserFilter) -> Condition {
     let mut cond = user_scope(scope);
     if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
         let p = like_pattern(&q.to_lowercase());
@@ -258,20 +345,7 @@ pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -
     if let Some(d) = f.department_id {
         cond = cond.add(user::Column::DepartmentId.eq(d));
     }
-    let query = user::Entity::find().filter(cond);
-    let total = query.clone().count(c.ex()).await?;
-    let (col, desc) = match f.sort.as_deref() {
-        Some("-login") => (user::Column::Login, true),
-        Some("display_name") => (user::Column::DisplayName, false),
-        Some("-display_name") => (user::Column::DisplayName, true),
-        Some("created_at") => (user::Column::CreatedAt, false),
-        Some("-created_at") => (user::Column::CreatedAt, true),
-        _ => (user::Column::Login, false),
-    };
-    let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
-    let items =
-        query.order_by_asc(user::Column::Id).offset((page.page - 1) * page.size).limit(page.size).all(c.ex()).await?;
-    Ok(Page { items, total })
+    cond
 }
 
 pub async fn user(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<UserRow>> {

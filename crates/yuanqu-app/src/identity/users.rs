@@ -1,7 +1,5 @@
 //! Users of a zone: create, read, change (with If-Match), disable.
 
-use std::collections::HashMap;
-
 use yuanqu_domain::identity::{LoginId, Permission, Role};
 use yuanqu_domain::{FieldError, Scope};
 use yuanqu_store::identity::{self as q, UserFilter, UserRow};
@@ -65,45 +63,47 @@ fn audited(u: &UserRow) -> Audited<'_> {
     }
 }
 
-async fn views(c: &Conn<'_>, zone: &Scope, rows: Vec<UserRow>) -> Result<Vec<UserView>, AppError> {
-    let depts: HashMap<Uuid, String> = q::departments(c, zone).await?.into_iter().map(|d| (d.id, d.name)).collect();
-    let ent_ids: Vec<Uuid> = rows.iter().filter_map(|u| u.enterprise_id).collect();
-    let ents: HashMap<Uuid, String> =
-        q::enterprises_by_ids(c, zone, ent_ids).await?.into_iter().map(|e| (e.id, e.name)).collect();
-    let mut out = Vec::with_capacity(rows.len());
-    for u in rows {
-        let enterprise_name = u.enterprise_id.and_then(|e| ents.get(&e).cloned());
-        out.push(UserView {
-            department_name: u.department_id.and_then(|d| depts.get(&d).cloned()),
-            enterprise_name,
-            phone_masked: u.phone.as_deref().map(mask_phone),
-            id: u.id,
-            login: u.login,
-            display_name: u.display_name,
-            role: u.role,
-            department_id: u.department_id,
-            enterprise_id: u.enterprise_id,
-            active: u.active,
-            must_change_password: u.must_change_password,
-            created_at: u.created_at,
-            version: u.version,
-        });
+fn view(u: UserRow, department_name: Option<String>, enterprise_name: Option<String>) -> UserView {
+    UserView {
+        department_name,
+        enterprise_name,
+        phone_masked: u.phone.as_deref().map(mask_phone),
+        id: u.id,
+        login: u.login,
+        display_name: u.display_name,
+        role: u.role,
+        department_id: u.department_id,
+        enterprise_id: u.enterprise_id,
+        active: u.active,
+        must_change_password: u.must_change_password,
+        created_at: u.created_at,
+        version: u.version,
     }
-    Ok(out)
 }
 
 pub async fn list(app: &App, actor: &Actor, f: &UserFilter, page: PageReq) -> Result<Page<UserView>, AppError> {
     actor.require(Permission::UserRead)?;
-    let c = app.db.conn();
-    let p = q::users(&c, &actor.scope(), f, page).await?;
-    Ok(Page { items: views(&c, &actor.zone_scope(), p.items).await?, total: p.total })
+    let p = q::users(&app.db.conn(), &actor.scope(), f, page).await?;
+    Ok(Page {
+        items: p.items.into_iter().map(|i| view(i.user, i.department_name, i.enterprise_name)).collect(),
+        total: p.total,
+    })
 }
 
 pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<UserView, AppError> {
     actor.require(Permission::UserRead)?;
     let c = app.db.conn();
     let u = q::user(&c, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
-    views(&c, &actor.zone_scope(), vec![u]).await?.pop().ok_or(AppError::NotFound)
+    let zone = actor.zone_scope();
+    let department_name = match u.department_id {
+        Some(d) => q::department(&c, &zone, d).await?.map(|d| d.name),
+        None => None,
+    };
+    let enterprise_name = match u.enterprise_id {
+        Some(e) => q::enterprise(&c, &zone, e).await?.map(|e| e.name),
+        None => None,
+    };
+    Ok(view(u, department_name, enterprise_name))
 }
 
 /// Checks a new password against the role's profile and the user's recent passwords, and

@@ -179,6 +179,10 @@ async fn users_are_listed_searched_paged_and_masked() {
     assert!(!t.get("/api/v1/users?q=worker", &s).await.text.contains("13912345678"), "phone shown in full");
     let p3 = t.get("/api/v1/users?q=worker&page=3&page_size=10&sort=-login", &s).await.body;
     assert_eq!(p3["items"].as_array().unwrap().len(), 5);
+    let past_end = t.get("/api/v1/users?q=worker&page=9&page_size=10", &s).await.body;
+    assert_eq!((past_end["total"].clone(), past_end["items"].as_array().unwrap().len()), (json!(25), 0));
+    let none = t.get("/api/v1/users?q=nobody-like-this", &s).await.body;
+    assert_eq!(none["total"], 0);
     // `_` and `%` in a search are plain characters, on both engines.
     for login in ["tan_xin", "tanaxin"] {
         let r = t
