@@ -7,7 +7,7 @@ export const ROLE_PERMISSIONS: Record<string, string[]> = {
     'user.read', 'user.write', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
     'enterprise.read', 'enterprise.write', 'token.own', 'metrics.read',
   ],
-  security_admin: ['user.read', 'role.read', 'department.read', 'token.own', 'metrics.read'],
+  security_admin: ['user.read', 'user.unlock', 'role.read', 'department.read', 'token.own', 'metrics.read'],
   audit_admin: ['audit.read', 'user.read', 'role.read', 'token.own'],
   zone_leader: ['user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own'],
   department_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own'],

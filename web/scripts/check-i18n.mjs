@@ -44,11 +44,13 @@ const CODES = [
   'park.code_taken', 'enterprise.uscc_taken', 'precondition.failed', 'precondition.required', 'request.too_large',
   'request.unsupported_media_type', 'validation.failed', 'required', 'too_long', 'uscc.format', 'uscc.check_char',
   'password.too_short', 'password.classes', 'password.common', 'password.reused', 'login.format', 'role.unknown',
-  'auth.locked', 'rate_limited', 'internal',
+  'auth.locked', 'rate_limited', 'internal', 'user.self_change', 'role.enterprise_binding', 'password.contains_login',
+  'password.wrong', 'password.too_long', 'phone.format', 'code.format', 'range', 'not_allowed', 'unknown_field', 'invalid',
+  'busy',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
-const PERMS = ['user.read', 'user.write', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
+const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
   'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }

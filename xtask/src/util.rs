@@ -44,9 +44,14 @@ pub fn is_ci() -> bool {
 }
 
 /// The workspace root (the parent of `xtask/`).
+/// The workspace root. Read at run time (`cargo run` sets `CARGO_MANIFEST_DIR` for the process):
+/// several clones may share one target directory, and a binary built in another clone must
+/// still work on the clone it was started from.
 pub fn root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(Path::to_path_buf).unwrap_or_else(|| manifest.to_path_buf())
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
 pub fn web_dir() -> PathBuf {

@@ -482,6 +482,19 @@ pub async fn update_user(
     Ok((etag(u.version), Json(UserDto::from(u))).into_response())
 }
 
+/// Lift a user's sign-in lock now (security administrator).
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "users", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn unlock_user(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    users::unlock(&st.app, &actor, id, &ctx).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // ---------------------------------------------------------------- departments
 
 /// The department tree, flat (each with its parent).

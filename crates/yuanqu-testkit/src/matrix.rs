@@ -47,6 +47,7 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         target: Target::Department,
         body: || json!({"name": "改名"}),
     },
+    IdOp { method: "POST", path: "/api/v1/users/{id}/unlock", target: Target::User, body: none },
     IdOp { method: "DELETE", path: "/api/v1/departments/{id}", target: Target::Department, body: none },
     IdOp { method: "PATCH", path: "/api/v1/parks/{id}", target: Target::Park, body: || json!({"name": "改名"}) },
     IdOp { method: "GET", path: "/api/v1/enterprises/{id}", target: Target::Enterprise, body: none },
@@ -68,6 +69,8 @@ pub struct World {
     pub z1: Tenant,
     pub z2: Tenant,
     pub z1_admin: Session,
+    /// Z1's security administrator, for operations the system administrator may not do.
+    pub z1_security: Session,
     pub z2_admin: Session,
     pub z1_ent_a: Session,
     pub z2_token: Uuid,
@@ -80,10 +83,23 @@ impl World {
         let z1_admin = t.login("z1", "admin", PASSWORD).await;
         let z2_admin = t.login("z2", "admin", PASSWORD).await;
         let z1_ent_a = t.login("z1", "ent-a", PASSWORD).await;
+        crate::seed::extra_user(&t.app, &z1, "security", yuanqu_domain::identity::Role::SecurityAdmin).await?;
+        let z1_security = t.login("z1", "security", PASSWORD).await;
         let tok = t.post("/api/v1/tokens", &z2_admin, json!({"name": "z2 script"})).await;
         anyhow::ensure!(tok.status == StatusCode::CREATED, "token: {}", tok.text);
         let z2_token = tok.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
-        Ok(Self { t, z1, z2, z1_admin, z2_admin, z1_ent_a, z2_token })
+        Ok(Self { t, z1, z2, z1_admin, z1_security, z2_admin, z1_ent_a, z2_token })
+    }
+
+    /// A Z1 account whose role holds the operation's permission (so the answer is about the
+    /// other tenant's ID, not about the permission).
+    fn z1_actor_for(&self, op: &IdOp) -> &Session {
+        use yuanqu_domain::identity::Role;
+        let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::GET);
+        match yuanqu_http::policy::lookup(&method, op.path).map(|r| r.access) {
+            Some(yuanqu_http::policy::Access::Perm(p)) if !Role::SystemAdmin.has(p) => &self.z1_security,
+            _ => &self.z1_admin,
+        }
     }
 
     fn z2_id(&self, target: Target) -> Uuid {
@@ -134,7 +150,7 @@ impl World {
         let mut failures = Vec::new();
         let before = self.z2_snapshot().await;
         for op in ID_OPERATIONS {
-            let res = self.send(op, self.z2_id(op.target), &self.z1_admin).await;
+            let res = self.send(op, self.z2_id(op.target), self.z1_actor_for(op)).await;
             if res.status != StatusCode::NOT_FOUND {
                 failures
                     .push(format!("Z1 admin: {} {} with Z2's id → {} {}", op.method, op.path, res.status, res.text));

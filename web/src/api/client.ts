@@ -174,6 +174,8 @@ export const api = {
     unwrap(client.GET('/api/v1/users', { params: { query: clean(query) } })),
   getUser: (id: string) => unwrap(client.GET('/api/v1/users/{id}', { params: { path: { id } } })),
   createUser: (body: NewUserDto) => unwrap(client.POST('/api/v1/users', { body })),
+  unlockUser: (id: string) =>
+    unwrap(client.POST('/api/v1/users/{id}/unlock', { params: { path: { id } } })),
   updateUser: (id: string, version: number, body: UserPatchDto) =>
     unwrap(client.PATCH('/api/v1/users/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
 

@@ -99,6 +99,8 @@ const en: Messages = {
     statusActive: 'Active',
     statusInactive: 'Disabled',
     lockedUntil: 'Locked until {time}',
+    unlock: 'Unlock',
+    unlocked: 'The sign-in lock was lifted',
     createdAt: 'Created',
     createTitle: 'New user',
     editTitle: 'Edit user',
@@ -266,7 +268,7 @@ const en: Messages = {
     audit_admin: 'Audit administrator',
   },
   perm: {
-    user: { read: 'View users', write: 'Manage users' },
+    user: { read: 'View users', write: 'Manage users', unlock: 'Lift sign-in locks' },
     department: { read: 'View departments', write: 'Manage departments' },
     role: { read: 'View roles' },
     park: { read: 'View parks', write: 'Manage parks' },
@@ -294,6 +296,7 @@ const en: Messages = {
     },
     not_found: 'The record does not exist or was deleted',
     user: {
+      self_change: 'You cannot disable yourself or change your own role',
       login_taken: 'This login is already taken',
     },
     department: {
@@ -313,6 +316,13 @@ const en: Messages = {
     validation: {
       failed: 'Some fields are not valid; check the fields marked in red',
     },
+    phone: { format: 'Enter an 11-digit mobile number' },
+    code: { format: 'Letters, digits, - and _ only' },
+    range: 'Out of the allowed range',
+    not_allowed: 'Not allowed here',
+    unknown_field: 'Unknown field',
+    invalid: 'Invalid value',
+    busy: 'The server is busy, try again',
     rate_limited: 'Too many requests; try again in {seconds} seconds',
     internal: 'Internal server error; please try again later',
     network: 'Cannot reach the server; check the network',
@@ -325,6 +335,9 @@ const en: Messages = {
       check_char: 'The check character of the credit code is wrong',
     },
     password: {
+      too_long: 'Password too long (at most 128 characters)',
+      contains_login: 'The password must not contain the login ID',
+      wrong: 'The current password is wrong',
       too_short: 'The password is too short',
       classes: 'Use more kinds of characters (upper and lower case, digits, symbols)',
       common: 'This password is too common; choose another',
@@ -334,6 +347,7 @@ const en: Messages = {
       format: 'The login has the wrong format',
     },
     role: {
+      enterprise_binding: 'An enterprise account stays bound to its enterprise; create a new account instead',
       unknown: 'Unknown role',
     },
   },

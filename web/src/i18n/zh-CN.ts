@@ -97,6 +97,8 @@ export default {
     statusActive: '正常',
     statusInactive: '已停用',
     lockedUntil: '锁定至 {time}',
+    unlock: '解锁',
+    unlocked: '已解除该账号的登录锁定',
     createdAt: '创建时间',
     createTitle: '新建用户',
     editTitle: '编辑用户',
@@ -264,7 +266,7 @@ export default {
     audit_admin: '安全审计员',
   },
   perm: {
-    user: { read: '查看用户', write: '管理用户' },
+    user: { read: '查看用户', write: '管理用户', unlock: '解除登录锁定' },
     department: { read: '查看部门', write: '管理部门' },
     role: { read: '查看角色' },
     park: { read: '查看片区', write: '管理片区' },
@@ -293,6 +295,7 @@ export default {
     not_found: '记录不存在或已被删除',
     user: {
       login_taken: '该账号已被使用',
+      self_change: '不能停用自己或修改自己的角色',
     },
     department: {
       cycle: '不能把部门移动到它自己或它的下级部门之下',
@@ -311,6 +314,13 @@ export default {
     validation: {
       failed: '提交的内容有误，请检查标红的字段',
     },
+    phone: { format: '请输入 11 位手机号' },
+    code: { format: '只能包含字母、数字、- 和 _' },
+    range: '超出允许的范围',
+    not_allowed: '此处不允许填写',
+    unknown_field: '未知字段',
+    invalid: '值无效',
+    busy: '服务器繁忙，请稍后重试',
     rate_limited: '请求过于频繁，请 {seconds} 秒后再试',
     internal: '服务器内部错误，请稍后重试',
     network: '无法连接服务器，请检查网络',
@@ -328,11 +338,15 @@ export default {
       classes: '密码须包含更多种类的字符（大小写字母、数字、符号）',
       common: '密码过于常见，请换一个',
       reused: '不能使用最近用过的密码',
+      too_long: '密码太长（最多 128 个字符）',
+      contains_login: '密码不能包含账号',
+      wrong: '当前密码不正确',
     },
     login: {
       format: '账号格式不正确',
     },
     role: {
+      enterprise_binding: '企业账号与其企业绑定，不能改为其他角色；请另建账号',
       unknown: '未知角色',
     },
   },

@@ -337,3 +337,21 @@ pub async fn update(
         .await?;
     get(app, actor, id).await
 }
+
+/// Lifts a sign-in lock before it expires (the security administrator's action, AUTH-03).
+pub async fn unlock(app: &App, actor: &Actor, id: Uuid, ctx: &RequestCtx) -> Result<(), AppError> {
+    actor.require(Permission::UserUnlock)?;
+    let u = q::user(&app.db.conn(), &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let now = app.now();
+    let by = By::from(actor);
+    app.db
+        .write(|c| {
+            let (u, by, ctx) = (u.clone(), by.clone(), ctx.clone());
+            Box::pin(async move {
+                q::clear_throttle(c, u.zone_id, &u.login).await?;
+                let e = Entry::new("auth.unlock", "user", Some(u.id)).after(serde_json::json!({ "login": u.login }));
+                audit::record(c, now, &by, &ctx, e).await
+            })
+        })
+        .await
+}

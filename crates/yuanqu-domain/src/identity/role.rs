@@ -8,6 +8,8 @@ use super::PasswordProfile;
 pub enum Permission {
     UserRead,
     UserWrite,
+    /// Lift a sign-in lock (the security administrator's).
+    UserUnlock,
     DepartmentRead,
     DepartmentWrite,
     RoleRead,
@@ -21,9 +23,10 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Self::UserRead,
         Self::UserWrite,
+        Self::UserUnlock,
         Self::DepartmentRead,
         Self::DepartmentWrite,
         Self::RoleRead,
@@ -40,6 +43,7 @@ impl Permission {
         match self {
             Self::UserRead => "user.read",
             Self::UserWrite => "user.write",
+            Self::UserUnlock => "user.unlock",
             Self::DepartmentRead => "department.read",
             Self::DepartmentWrite => "department.write",
             Self::RoleRead => "role.read",
@@ -184,7 +188,7 @@ impl Role {
                 TokenOwn,
                 MetricsRead,
             ],
-            Self::SecurityAdmin => &[UserRead, RoleRead, DepartmentRead, TokenOwn, MetricsRead],
+            Self::SecurityAdmin => &[UserRead, UserUnlock, RoleRead, DepartmentRead, TokenOwn, MetricsRead],
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
             Self::ZoneLeader => &[UserRead, DepartmentRead, RoleRead, ParkRead, EnterpriseRead, TokenOwn],
             Self::DepartmentStaff | Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn],

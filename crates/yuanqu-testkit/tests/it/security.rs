@@ -467,3 +467,27 @@ async fn auth03_simultaneous_failures_are_all_counted_and_never_a_500() {
     }
     assert_eq!(t.try_login("z1", "staff", PASSWORD).await.code(), "auth.locked");
 }
+
+#[tokio::test]
+async fn auth03_the_security_administrator_lifts_a_lock_and_it_is_audited() {
+    let (t, z1) = world().await;
+    extra_user(&t.app, &z1, "security", Role::SecurityAdmin).await.unwrap();
+    extra_user(&t.app, &z1, "auditor", Role::AuditAdmin).await.unwrap();
+    for _ in 0..5 {
+        t.try_login("z1", "staff", "wrong-password-1").await;
+    }
+    assert_eq!(t.try_login("z1", "staff", PASSWORD).await.code(), "auth.locked");
+    let admin = t.login("z1", "admin", PASSWORD).await;
+    let unlock = format!("/api/v1/users/{}/unlock", z1.staff_id);
+    assert_eq!(
+        t.post(&unlock, &admin, json!({})).await.status,
+        StatusCode::FORBIDDEN,
+        "not the system administrator's"
+    );
+    let security = t.login("z1", "security", PASSWORD).await;
+    assert_eq!(t.post(&unlock, &security, json!({})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(t.try_login("z1", "staff", PASSWORD).await.status, StatusCode::OK);
+    let auditor = t.login("z1", "auditor", PASSWORD).await;
+    let r = t.get("/api/v1/audit?action=auth.unlock", &auditor).await;
+    assert_eq!((r.body["total"].clone(), r.body["items"][0]["actor_login"].clone()), (json!(1), json!("security")));
+}
