@@ -68,6 +68,8 @@ pub struct UserDto {
     pub enterprise_name: Option<String>,
     pub phone_masked: Option<String>,
     pub active: bool,
+    /// Set while the login ID is locked after failed sign-ins.
+    pub locked_until: Option<DateTime<Utc>>,
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub version: i64,
@@ -86,6 +88,7 @@ impl From<users::UserView> for UserDto {
             enterprise_name: u.enterprise_name,
             phone_masked: u.phone_masked,
             active: u.active,
+            locked_until: u.locked_until,
             must_change_password: u.must_change_password,
             created_at: u.created_at,
             version: u.version,

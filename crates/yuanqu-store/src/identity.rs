@@ -236,6 +236,8 @@ pub struct UserListItem {
     pub user: UserRow,
     pub department_name: Option<String>,
     pub enterprise_name: Option<String>,
+    /// Until when the login ID is locked, if it ever was (may lie in the past).
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 /// One row of the user list query: the user's columns, the joined names and the total.
@@ -258,6 +260,7 @@ struct UserListRow {
     created_at: DateTime<Utc>,
     department_name: Option<String>,
     enterprise_name: Option<String>,
+    locked_until: Option<DateTime<Utc>>,
     total: i64,
 }
 
@@ -270,12 +273,18 @@ pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -
         user::Entity::belongs_to(department::Entity).from(user::Column::DepartmentId).to(department::Column::Id).into();
     let ent: sea_orm::RelationDef =
         user::Entity::belongs_to(enterprise::Entity).from(user::Column::EnterpriseId).to(enterprise::Column::Id).into();
+    let lock: sea_orm::RelationDef = user::Entity::belongs_to(login_throttle::Entity)
+        .from((user::Column::ZoneId, user::Column::Login))
+        .to((login_throttle::Column::ZoneId, login_throttle::Column::Login))
+        .into();
     let (col, desc) = user_sort(f);
     let query = user::Entity::find()
         .join(JoinType::LeftJoin, dept)
         .join(JoinType::LeftJoin, ent)
+        .join(JoinType::LeftJoin, lock)
         .column_as(Expr::col((department::Entity, department::Column::Name)), "department_name")
         .column_as(Expr::col((enterprise::Entity, enterprise::Column::Name)), "enterprise_name")
+        .column_as(Expr::col((login_throttle::Entity, login_throttle::Column::LockedUntil)), "locked_until")
         .column_as(Expr::cust("COUNT(*) OVER ()"), "total")
         .filter(cond.clone());
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
@@ -296,6 +305,7 @@ pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -
         .map(|r| UserListItem {
             department_name: r.department_name,
             enterprise_name: r.enterprise_name,
+            locked_until: r.locked_until,
             user: UserRow {
                 id: r.id,
                 zone_id: r.zone_id,

@@ -570,6 +570,11 @@ export interface components {
             enterprise_name?: string | null;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: date-time
+             * @description Set while the login ID is locked after failed sign-ins.
+             */
+            locked_until?: string | null;
             login: string;
             must_change_password: boolean;
             phone_masked?: string | null;

@@ -23,6 +23,8 @@ pub struct UserView {
     pub enterprise_name: Option<String>,
     pub phone_masked: Option<String>,
     pub active: bool,
+    /// Set while the login ID is locked after failed sign-ins.
+    pub locked_until: Option<chrono::DateTime<chrono::Utc>>,
     pub must_change_password: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub version: i64,
@@ -63,8 +65,14 @@ fn audited(u: &UserRow) -> Audited<'_> {
     }
 }
 
-fn view(u: UserRow, department_name: Option<String>, enterprise_name: Option<String>) -> UserView {
+fn view(
+    u: UserRow,
+    department_name: Option<String>,
+    enterprise_name: Option<String>,
+    locked_until: Option<chrono::DateTime<chrono::Utc>>,
+) -> UserView {
     UserView {
+        locked_until,
         department_name,
         enterprise_name,
         phone_masked: u.phone.as_deref().map(mask_phone),
@@ -84,8 +92,16 @@ fn view(u: UserRow, department_name: Option<String>, enterprise_name: Option<Str
 pub async fn list(app: &App, actor: &Actor, f: &UserFilter, page: PageReq) -> Result<Page<UserView>, AppError> {
     actor.require(Permission::UserRead)?;
     let p = q::users(&app.db.conn(), &actor.scope(), f, page).await?;
+    let now = app.now();
     Ok(Page {
-        items: p.items.into_iter().map(|i| view(i.user, i.department_name, i.enterprise_name)).collect(),
+        items: p
+            .items
+            .into_iter()
+            .map(|i| {
+                let locked = i.locked_until.filter(|t| *t > now);
+                view(i.user, i.department_name, i.enterprise_name, locked)
+            })
+            .collect(),
         total: p.total,
     })
 }
@@ -103,7 +119,9 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<UserView, AppErro
         Some(e) => q::enterprise(&c, &zone, e).await?.map(|e| e.name),
         None => None,
     };
-    Ok(view(u, department_name, enterprise_name))
+    let now = app.now();
+    let locked_until = q::throttle(&c, u.zone_id, &u.login).await?.and_then(|t| t.locked_until).filter(|t| *t > now);
+    Ok(view(u, department_name, enterprise_name, locked_until))
 }
 
 /// Checks a new password against the role's profile and the user's recent passwords, and

@@ -485,7 +485,14 @@ async fn auth03_the_security_administrator_lifts_a_lock_and_it_is_audited() {
         "not the system administrator's"
     );
     let security = t.login("z1", "security", PASSWORD).await;
+    // The lock shows in the list and on the user.
+    let listed = t.get("/api/v1/users?q=staff", &security).await.body;
+    assert!(listed["items"][0]["locked_until"].is_string(), "{listed}");
+    let one = t.get(&format!("/api/v1/users/{}", z1.staff_id), &security).await.body;
+    assert!(one["locked_until"].is_string(), "{one}");
     assert_eq!(t.post(&unlock, &security, json!({})).await.status, StatusCode::NO_CONTENT);
+    let listed = t.get("/api/v1/users?q=staff", &security).await.body;
+    assert!(listed["items"][0]["locked_until"].is_null(), "{listed}");
     assert_eq!(t.try_login("z1", "staff", PASSWORD).await.status, StatusCode::OK);
     let auditor = t.login("z1", "auditor", PASSWORD).await;
     let r = t.get("/api/v1/audit?action=auth.unlock", &auditor).await;
