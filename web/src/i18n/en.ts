@@ -185,6 +185,18 @@ const en: Messages = {
     verifyOk: 'The audit chain is intact; {checked} records checked.',
     verifyBroken: 'The audit chain is broken at record {seq} ({checked} records checked).',
   },
+  auditAction: {
+    zone: { create: 'Zone created' },
+    auth: { login: 'Signed in', login_failed: 'Sign-in failed', locked: 'Login locked', unlock: 'Lock lifted', logout: 'Signed out' },
+    user: { create: 'User created', update: 'User changed', password_change: 'Password changed', password_reset: 'Password reset' },
+    department: { create: 'Department created', update: 'Department changed', delete: 'Department deleted' },
+    park: { create: 'Park created', update: 'Park changed' },
+    enterprise: { create: 'Enterprise registered' },
+    token: { create: 'API token created', revoke: 'API token revoked' },
+  },
+  auditEntity: {
+    zone: 'Zone', session: 'Session', user: 'User', department: 'Department', park: 'Park', enterprise: 'Enterprise', api_token: 'API token',
+  },
   profile: {
     title: 'My profile',
     info: 'My information',

@@ -183,6 +183,18 @@ export default {
     verifyOk: '审计链完整，已校验 {checked} 条记录。',
     verifyBroken: '审计链在第 {seq} 条记录处断裂（已校验 {checked} 条）。',
   },
+  auditAction: {
+    zone: { create: '创建园区' },
+    auth: { login: '登录', login_failed: '登录失败', locked: '账号锁定', unlock: '解除锁定', logout: '退出登录' },
+    user: { create: '新建用户', update: '修改用户', password_change: '修改密码', password_reset: '重置密码' },
+    department: { create: '新建部门', update: '修改部门', delete: '删除部门' },
+    park: { create: '新建片区', update: '修改片区' },
+    enterprise: { create: '登记企业' },
+    token: { create: '创建 API 令牌', revoke: '吊销 API 令牌' },
+  },
+  auditEntity: {
+    zone: '园区', session: '会话', user: '用户', department: '部门', park: '片区', enterprise: '企业', api_token: 'API 令牌',
+  },
   profile: {
     title: '个人中心',
     info: '我的信息',
