@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login, pickOption, runId, screenshot } from '../support/app';
+import { demoPassword, login, pickOption, runId, screenshot } from '../support/app';
 
 /** The rules an administrator runs into, each shown in words they understand. */
 test.describe('what the administrator is told', () => {
@@ -97,4 +97,21 @@ test('the audit administrator reads the log and verifies the chain', async ({ pa
     await expect(page.locator('.yq-json').first()).toBeVisible();
   }
   await screenshot(page, 'auditor-audit');
+});
+
+test('a worker who mistyped five times is locked, and the security administrator lifts the lock', async ({ page, request }) => {
+  const attempt = (password: string) =>
+    request.post('/api/v1/auth/login', { data: { zone: 'demo', login: 'worker', password } });
+  for (let i = 0; i < 5; i++) expect((await attempt('wrong-password-x')).status()).toBe(401);
+  expect((await attempt(demoPassword())).status()).toBe(429);
+
+  await login(page, 'security');
+  await page.getByTestId('menu-users').click();
+  await page.getByTestId('users-search').fill('worker');
+  await page.getByTestId('users-search-btn').click();
+  await expect(page.getByTestId('users-table')).toContainText('锁定至');
+  await screenshot(page, 'security-locked-user');
+  await page.getByTestId('user-unlock-worker').click();
+  await expect(page.locator('.el-message--success')).toContainText('已解除该账号的登录锁定');
+  expect((await attempt(demoPassword())).status()).toBe(200);
 });
