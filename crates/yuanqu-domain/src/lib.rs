@@ -2,6 +2,7 @@
 //! tenant scopes. No IO, no async, no framework (guarded by `tests/it/layering.rs`).
 
 pub mod identity;
+pub mod phone;
 pub mod scope;
 pub mod uscc;
 

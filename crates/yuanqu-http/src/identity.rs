@@ -305,12 +305,7 @@ fn permissions_of(role: Role) -> Vec<String> {
 }
 
 async fn me_dto(st: &AppState, actor: &Actor, expires_at: Option<DateTime<Utc>>, csrf: String) -> ApiResult<MeDto> {
-    let c = st.app.db.conn();
-    let zone = yuanqu_store::identity::zone_by_id(&c, actor.zone_id).await.map_err(yuanqu_app::AppError::from)?;
-    let user = yuanqu_store::identity::user_by_id_in_zone(&c, actor.zone_id, actor.user_id)
-        .await
-        .map_err(yuanqu_app::AppError::from)?
-        .ok_or_else(ApiError::not_found)?;
+    let (user, zone) = users::me(&st.app, actor).await?;
     let (idle, _) = auth::session_limits(actor.role);
     Ok(MeDto {
         id: actor.user_id,

@@ -32,13 +32,7 @@ pub struct UserView {
 
 /// `138****5678` (PD-02).
 pub fn mask_phone(p: &str) -> String {
-    let chars: Vec<char> = p.chars().collect();
-    if chars.len() < 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}****{tail}")
+    yuanqu_domain::phone::mask(p)
 }
 
 /// What the audit log keeps of a user (no hash, masked phone).
@@ -147,15 +141,16 @@ pub async fn checked_new_password(
 }
 
 fn parse_phone(p: &str, errors: &mut Vec<FieldError>) -> Option<String> {
-    let p = p.trim();
-    if p.is_empty() {
+    if p.trim().is_empty() {
         return None;
     }
-    let ok = p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit());
-    if !ok {
-        errors.push(FieldError::new("phone", "phone.format"));
+    match yuanqu_domain::phone::parse_mobile(p) {
+        Ok(v) => Some(v),
+        Err(code) => {
+            errors.push(FieldError::new("phone", code));
+            Some(p.trim().to_owned())
+        }
     }
-    Some(p.to_owned())
 }
 
 #[derive(Debug, Clone)]
@@ -372,4 +367,12 @@ pub async fn unlock(app: &App, actor: &Actor, id: Uuid, ctx: &RequestCtx) -> Res
             })
         })
         .await
+}
+
+/// The signed-in user's own row and zone (for "who am I").
+pub async fn me(app: &App, actor: &Actor) -> Result<(UserRow, Option<yuanqu_store::identity::ZoneRow>), AppError> {
+    let c = app.db.conn();
+    let user = q::user_by_id_in_zone(&c, actor.zone_id, actor.user_id).await?.ok_or(AppError::AuthRequired)?;
+    let zone = q::zone_by_id(&c, actor.zone_id).await?;
+    Ok((user, zone))
 }
