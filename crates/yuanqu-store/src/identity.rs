@@ -194,6 +194,15 @@ pub async fn enterprise(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<
     Ok(enterprise::Entity::find_by_id(id).filter(enterprise_scope(scope)).one(c.ex()).await?)
 }
 
+/// The enterprise with this (normalized) USCC in scope.
+pub async fn enterprise_by_uscc(c: &Conn<'_>, scope: &Scope, uscc: &str) -> Result<Option<EnterpriseRow>> {
+    Ok(enterprise::Entity::find()
+        .filter(enterprise_scope(scope))
+        .filter(enterprise::Column::Uscc.eq(uscc))
+        .one(c.ex())
+        .await?)
+}
+
 pub async fn insert_enterprise(c: &Conn<'_>, scope: &Scope, row: EnterpriseRow) -> Result<EnterpriseRow> {
     Ok(enterprise::ActiveModel {
         id: Set(row.id),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use config::Config;
-use yuanqu_app::identity::{setup, users};
+use yuanqu_app::identity::{org, setup, users};
 use yuanqu_app::{App, RequestCtx, SystemClock};
 use yuanqu_store::Db;
 
@@ -197,17 +197,8 @@ async fn user(cfg: Config, cmd: UserCmd) -> Result<()> {
             let enterprise_id = match enterprise {
                 Some(u) => {
                     let uscc = yuanqu_domain::Uscc::parse(&u).map_err(|e| anyhow::anyhow!("--enterprise: {e}"))?;
-                    let page = yuanqu_store::PageReq { page: 1, size: 1 };
-                    let found =
-                        yuanqu_store::identity::enterprises(&app.db.conn(), &scope, Some(uscc.as_str()), None, page)
-                            .await?;
-                    Some(
-                        found
-                            .items
-                            .first()
-                            .map(|e| e.id)
-                            .with_context(|| format!("no enterprise {uscc} in zone {zone}"))?,
-                    )
+                    let found = org::enterprise_by_uscc(&app, &scope, uscc.as_str()).await.map_err(err)?;
+                    Some(found.map(|e| e.id).with_context(|| format!("no enterprise {uscc} in zone {zone}"))?)
                 }
                 None => None,
             };

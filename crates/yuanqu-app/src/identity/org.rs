@@ -383,3 +383,13 @@ pub async fn create_enterprise_as(
         })
         .await
 }
+
+/// The enterprise a USCC names in a zone (the command line binds enterprise accounts by it).
+pub async fn enterprise_by_uscc(
+    app: &App,
+    zone: &yuanqu_domain::Scope,
+    uscc: &str,
+) -> Result<Option<EnterpriseRow>, AppError> {
+    let uscc = Uscc::parse(uscc).map_err(|e| AppError::field("uscc", e.code()))?;
+    Ok(q::enterprise_by_uscc(&app.db.conn(), zone, uscc.as_str()).await?)
+}
