@@ -89,6 +89,38 @@ fn a_script_creates_users_and_resets_passwords_without_a_prompt() {
         Some("green tea leaves"),
     );
     assert!(err.contains("check character"), "{err}");
+    // An enterprise account is bound by its enterprise's USCC.
+    let body = "91350582MA2Y0HA01";
+    let uscc = format!("{body}{}", yuanqu_domain::uscc::check_char(body).unwrap());
+    let args = [
+        "user",
+        "create",
+        "--zone",
+        "demo",
+        "--login",
+        "clerk2",
+        "--role",
+        "enterprise",
+        "--enterprise",
+        &uscc,
+        "--password-stdin",
+    ];
+    assert!(e.ok(&args, Some("green tea leaves")).contains("clerk2"));
+    let args = [
+        "user",
+        "create",
+        "--zone",
+        "demo",
+        "--login",
+        "clerk3",
+        "--role",
+        "enterprise",
+        "--enterprise",
+        "91440300708461136T",
+        "--password-stdin",
+    ];
+    let err = e.fails(&args, Some("green tea leaves"));
+    assert!(err.contains("no enterprise"), "{err}");
     e.ok(
         &["user", "reset-password", "--zone", "demo", "--login", "chen.jing", "--password-stdin"],
         Some("Reset-Pass-2026!ok"),
