@@ -116,6 +116,11 @@ impl Db {
     }
 
     /// Whether every migration this binary knows has been applied.
+    /// The migrations applied to this database, oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<String>> {
+        Ok(dialect::applied_migrations(&self.conn).await?)
+    }
+
     pub async fn is_migrated(&self) -> Result<bool> {
         let applied = dialect::applied_migrations(&self.conn).await?;
         Ok(migration::known().iter().all(|k| applied.contains(k)))

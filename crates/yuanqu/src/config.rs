@@ -85,6 +85,20 @@ impl Config {
         Some(PathBuf::from(path))
     }
 
+    /// Where the SQLite file lives (`./data` for PostgreSQL deployments).
+    pub fn data_dir(&self) -> PathBuf {
+        match self.sqlite_path().as_deref().and_then(|p| p.parent()) {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            Some(_) => PathBuf::from("."),
+            None => PathBuf::from("./data"),
+        }
+    }
+
+    /// Uploaded files: `<data dir>/files`.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir().join("files")
+    }
+
     pub fn redacted_url(&self) -> String {
         match self.database_url.split_once('@') {
             Some((head, tail)) if head.contains("://") => {
@@ -106,10 +120,7 @@ impl Config {
             body_limit: self.body_limit_bytes,
             login_per_minute: self.login_per_minute,
             request_timeout: Duration::from_secs(30),
-            data_dir: self.sqlite_path().map(|p| match p.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            }),
+            data_dir: self.sqlite_path().map(|_| self.data_dir()),
             ..yuanqu_http::HttpConfig::default()
         })
     }

@@ -1,5 +1,6 @@
 //! `yuanqu`: serve, migrate, demo, user, backup, restore, verify-audit, openapi.
 
+mod backup;
 mod config;
 
 use std::io::Read;
@@ -41,17 +42,25 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
-    /// Take an online, consistent copy of the SQLite database, with a SHA-256 manifest.
+    /// Take an online, consistent copy of the database and the uploaded files into a new
+    /// directory, with a SHA-256 manifest (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
     Backup {
-        /// The file to write.
+        /// The directory to create (it must not exist or be empty).
         #[arg(long)]
-        out: PathBuf,
+        to: PathBuf,
     },
-    /// Replace the SQLite database with a verified backup (stop the server first).
+    /// Verify a backup directory, then replace the database and the files with it (stop the
+    /// server first; on PostgreSQL the target database must be new and empty).
     Restore {
-        /// The backup file (its `.sha256` manifest must sit beside it).
+        /// The backup directory.
         #[arg(long)]
         from: PathBuf,
+    },
+    /// Check the database: SQLite integrity and foreign keys, the schema version, every zone's
+    /// audit chain; `--digest` also prints each table's row count and content hash.
+    Check {
+        #[arg(long)]
+        digest: bool,
     },
     /// Walk every zone's audit hash chain; exit 1 if any is broken.
     VerifyAudit,
@@ -155,20 +164,12 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
             }
         }
         Cmd::User { cmd } => user(cfg, cmd).await?,
-        Cmd::Backup { out } => backup(cfg, out).await?,
-        Cmd::Restore { from } => restore(cfg, from).await?,
+        Cmd::Backup { to } => backup::backup(&cfg, &to).await?,
+        Cmd::Restore { from } => backup::restore(&cfg, &from).await?,
+        Cmd::Check { digest } => check(&cfg, digest).await?,
         Cmd::VerifyAudit => {
             let app = open(&cfg).await?;
-            let mut broken = false;
-            for (zone, v) in yuanqu_app::audit::verify_all(&app.db).await.map_err(err)? {
-                if v.ok {
-                    println!("zone {zone}: ok, {} records", v.checked);
-                } else {
-                    broken = true;
-                    println!("zone {zone}: BROKEN at record {}", v.broken_at.unwrap_or(0));
-                }
-            }
-            if broken {
+            if !verify_audit(&app).await? {
                 bail!("the audit log was altered");
             }
         }
@@ -260,81 +261,44 @@ async fn shutdown() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
-fn sha256_file(p: &std::path::Path) -> Result<String> {
-    use sha2::Digest;
-    let mut f = std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?;
-    let mut h = sha2::Sha256::new();
-    std::io::copy(&mut f, &mut h)?;
-    Ok(hex::encode(h.finalize()))
-}
-
-fn manifest_of(p: &std::path::Path) -> PathBuf {
-    let mut s = p.as_os_str().to_owned();
-    s.push(".sha256");
-    PathBuf::from(s)
-}
-
-async fn backup(cfg: Config, out: PathBuf) -> Result<()> {
-    if cfg.sqlite_path().is_none() {
-        bail!("backup copies SQLite databases; for PostgreSQL use pg_dump");
-    }
-    if out.exists() {
-        bail!("{} exists; choose a new file", out.display());
-    }
-    let db = Db::connect(&cfg.database_url, 1).await?;
-    let dest = out.to_str().context("backup path is not UTF-8")?;
-    yuanqu_store::dialect::backup_sqlite(&db.conn(), dest).await?;
-    let sum = sha256_file(&out)?;
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("backup");
-    std::fs::write(manifest_of(&out), format!("{sum}  {name}\n"))?;
-    println!("backup written: {} (sha256 {sum})", out.display());
-    Ok(())
-}
-
-async fn restore(cfg: Config, from: PathBuf) -> Result<()> {
-    let Some(target) = cfg.sqlite_path() else {
-        bail!("restore replaces SQLite databases; for PostgreSQL use pg_restore")
-    };
-    let manifest = std::fs::read_to_string(manifest_of(&from))
-        .with_context(|| format!("reading the manifest {}", manifest_of(&from).display()))?;
-    let expected = manifest.split_whitespace().next().unwrap_or_default();
-    let actual = sha256_file(&from)?;
-    if expected != actual {
-        bail!(
-            "{} does not match its manifest (sha256 {actual}, expected {expected}); nothing was replaced",
-            from.display()
-        );
-    }
-    // Check the very copy that will be installed: it opens, and it is a complete Yuanqu
-    // database this program understands. Until the rename nothing of the live database changes.
-    let tmp = target.with_extension("restoring");
-    std::fs::copy(&from, &tmp).with_context(|| format!("copying {} to {}", from.display(), tmp.display()))?;
-    let checked = async {
-        let probe = Db::connect(&format!("sqlite://{}", tmp.display()), 1).await?;
-        probe.check_schema_not_newer().await?;
-        let complete = probe.is_migrated().await?;
-        probe.close().await?;
-        anyhow::Ok(complete)
-    }
-    .await;
-    for ext in ["restoring-wal", "restoring-shm"] {
-        let _ = std::fs::remove_file(target.with_extension(ext));
-    }
-    match checked {
-        Ok(true) => {}
-        Ok(false) => {
-            let _ = std::fs::remove_file(&tmp);
-            bail!("{} is not a complete Yuanqu database; nothing was replaced", from.display());
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e.context(format!("{} is not a usable backup; nothing was replaced", from.display())));
+/// Prints each zone's audit chain state; false when any chain is broken.
+async fn verify_audit(app: &App) -> Result<bool> {
+    let mut sound = true;
+    for (zone, v) in yuanqu_app::audit::verify_all(&app.db).await.map_err(err)? {
+        if v.ok {
+            println!("zone {zone}: ok, {} records", v.checked);
+        } else {
+            sound = false;
+            println!("zone {zone}: BROKEN at record {}", v.broken_at.unwrap_or(0));
         }
     }
-    for ext in ["db-wal", "db-shm"] {
-        let _ = std::fs::remove_file(target.with_extension(ext));
+    Ok(sound)
+}
+
+/// `yuanqu check`: never migrates, never writes.
+async fn check(cfg: &Config, digest: bool) -> Result<()> {
+    let db =
+        Db::connect(&cfg.database_url, 1).await.with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
+    db.check_schema_not_newer().await?;
+    if !db.is_migrated().await? {
+        bail!("the database is not fully migrated (run `yuanqu migrate`)");
     }
-    std::fs::rename(&tmp, &target)?;
-    println!("restored {} from {}", target.display(), from.display());
+    let problems = yuanqu_store::dialect::integrity_problems(&db.conn()).await?;
+    for p in &problems {
+        println!("{p}");
+    }
+    if problems.is_empty() {
+        println!("integrity: ok");
+    }
+    if digest {
+        for t in yuanqu_store::dialect::table_digests(&db.conn()).await? {
+            println!("table {} {} {}", t.table, t.rows, t.sha256);
+        }
+    }
+    let app = App::new(db, Arc::new(SystemClock), cfg.app_config());
+    let audit_ok = verify_audit(&app).await?;
+    if !problems.is_empty() || !audit_ok {
+        bail!("the database check failed");
+    }
     Ok(())
 }

@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod drill;
+
 struct Env {
     dir: tempfile::TempDir,
 }
@@ -159,28 +161,81 @@ fn tokio_rt() -> tokio::runtime::Runtime {
 fn a_backup_restores_and_a_corrupted_backup_is_refused() {
     let e = Env::new();
     e.ok(&["demo", "--password", "Demo-Pass-2026!x"], None);
-    let backup = e.dir.path().join("b1.db");
-    let out = e.ok(&["backup", "--out", backup.to_str().unwrap()], None);
-    assert!(out.contains("sha256"), "{out}");
-    // Changes after the backup are gone after the restore.
+    let photo = e.dir.path().join("files/3f/9a2c7e");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    std::fs::write(&photo, b"a site photo").unwrap();
+    let backup = e.dir.path().join("b1");
+    let out = e.ok(&["backup", "--to", backup.to_str().unwrap()], None);
+    assert!(out.contains("1 file(s)"), "{out}");
+    let sums = std::fs::read_to_string(backup.join("SHA256SUMS")).unwrap();
+    for listed in ["backup.json", "yuanqu.db", "files/3f/9a2c7e"] {
+        assert!(sums.lines().any(|l| l.ends_with(&format!("  {listed}"))), "{listed} not in {sums}");
+    }
+    // A second backup into the same, now non-empty directory is refused.
+    let err = e.fails(&["backup", "--to", backup.to_str().unwrap()], None);
+    assert!(err.contains("not empty"), "{err}");
+    // Changes after the backup are gone after the restore, the files included.
     e.ok(
         &["user", "create", "--zone", "demo", "--login", "later", "--role", "worker", "--password-stdin"],
         Some("green tea leaves"),
     );
+    std::fs::write(&photo, b"overwritten").unwrap();
+    std::fs::write(e.dir.path().join("files/later"), b"uploaded later").unwrap();
     e.ok(&["restore", "--from", backup.to_str().unwrap()], None);
     let err = e.fails(
         &["user", "reset-password", "--zone", "demo", "--login", "later", "--password-stdin"],
         Some("green tea leaves 2"),
     );
     assert!(err.contains("login"), "{err}");
-    assert!(e.ok(&["verify-audit"], None).contains("ok"));
-    // A backup whose bytes changed is refused before anything is replaced.
-    let mut bytes = std::fs::read(&backup).unwrap();
+    assert_eq!(std::fs::read(&photo).unwrap(), b"a site photo");
+    assert!(!e.dir.path().join("files/later").exists());
+    assert!(e.ok(&["check"], None).contains("integrity: ok"));
+
+    // Each way a backup can be damaged is found before anything is replaced.
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage, &str); 4] = [
+        ("a flipped byte", |b| flip_byte(&b.join("yuanqu.db")), "does not match its checksum"),
+        ("a missing file", |b| std::fs::remove_file(b.join("files/3f/9a2c7e")).unwrap(), "missing"),
+        ("an extra file", |b| std::fs::write(b.join("files/extra"), b"x").unwrap(), "not in SHA256SUMS"),
+        ("no manifest", |b| std::fs::remove_file(b.join("SHA256SUMS")).unwrap(), "SHA256SUMS"),
+    ];
+    for (what, damage, expected) in damages {
+        let copy = e.dir.path().join("damaged");
+        let _ = std::fs::remove_dir_all(&copy);
+        copy_dir(&backup, &copy);
+        damage(&copy);
+        e.ok(
+            &["user", "create", "--zone", "demo", "--login", "marker", "--role", "worker", "--password-stdin"],
+            Some("green tea leaves"),
+        );
+        let err = e.fails(&["restore", "--from", copy.to_str().unwrap()], None);
+        assert!(err.contains(expected) && err.contains("nothing was replaced"), "{what}: {err}");
+        // Nothing was replaced: the user created after the backup is still there.
+        e.ok(
+            &["user", "reset-password", "--zone", "demo", "--login", "marker", "--password-stdin"],
+            Some("Pw-2026-tea-leaf!"),
+        );
+        e.ok(&["restore", "--from", backup.to_str().unwrap()], None);
+    }
+}
+
+fn flip_byte(p: &Path) {
+    let mut bytes = std::fs::read(p).unwrap();
     let n = bytes.len();
     bytes[n - 100] ^= 0xff;
-    std::fs::write(&backup, bytes).unwrap();
-    let err = e.fails(&["restore", "--from", backup.to_str().unwrap()], None);
-    assert!(err.contains("does not match its manifest"), "{err}");
+    std::fs::write(p, bytes).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
 }
 
 #[test]
