@@ -1,6 +1,7 @@
 //! Yuanqu's task runner: `cargo xtask <command>` (see `cargo xtask --help`).
 
 mod bench;
+mod crash;
 mod e2e;
 mod install;
 mod pg;
@@ -53,6 +54,15 @@ enum Command {
     },
     /// Regenerate web/openapi.json and the web client's types.
     Openapi,
+    /// CS-01: SIGKILL a SQLite server under 32 HTTP writers, restart, check nothing acknowledged is lost.
+    Crash {
+        /// Kill-and-restart rounds (the test suite runs 20).
+        #[arg(long, default_value_t = 20)]
+        iterations: u32,
+        /// Concurrent writers.
+        #[arg(long, default_value_t = 32)]
+        writers: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -84,5 +94,8 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::E2e => e2e::cmd_e2e(),
         Command::Bench { what: Bench::Api } => bench::cmd_bench_api().map(|()| ExitCode::SUCCESS),
         Command::Openapi => web::cmd_openapi().map(|()| ExitCode::SUCCESS),
+        Command::Crash { iterations, writers } => {
+            crash::cmd_crash(crash::Opts { iterations, writers }).map(|()| ExitCode::SUCCESS)
+        }
     }
 }

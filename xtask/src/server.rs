@@ -109,6 +109,12 @@ impl Server {
         }
     }
 
+    /// SIGKILL, no warning (the crash harness).
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     fn stop(&mut self) {
         if matches!(self.child.try_wait(), Ok(Some(_))) {
             return;

@@ -109,6 +109,9 @@ fn first_line(s: &str) -> String {
     }
 }
 
+/// Kill -9 rounds in every test run (`cargo xtask crash --iterations 200` on demand).
+const CRASH_ROUNDS: u32 = 20;
+
 const NOT_PACKAGE_DOMAIN: &str = "not package(yuanqu-domain)";
 
 fn nextest(filter: Option<&str>) -> util::Cmd {
@@ -165,6 +168,14 @@ pub fn cmd_test(opts: Opts) -> Result<ExitCode> {
             stages.block("tests (sqlite)", "ui failed");
         }
 
+        if ui {
+            stages.run("crash (sqlite)", || {
+                crate::crash::cmd_crash(crate::crash::Opts { iterations: CRASH_ROUNDS, writers: 32 })
+            });
+        } else {
+            stages.block("crash (sqlite)", "ui failed");
+        }
+
         if opts.no_pg {
             stages.skip("tests (postgres)", "--no-pg");
         } else if ui {
@@ -194,6 +205,7 @@ pub fn cmd_test(opts: Opts) -> Result<ExitCode> {
             ("fmt", opts.no_lint),
             ("clippy", opts.no_lint),
             ("tests (sqlite)", false),
+            ("crash (sqlite)", false),
             ("tests (postgres)", opts.no_pg),
             ("e2e", opts.no_e2e),
         ];
