@@ -60,6 +60,21 @@ impl TestDb {
     }
 }
 
+/// A new, empty (not migrated) PostgreSQL database on the test cluster, when
+/// `YUANQU_TEST_DATABASE_URL` is set: its URL.
+pub async fn empty_postgres_database() -> anyhow::Result<Option<String>> {
+    match std::env::var("YUANQU_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+            let admin = Db::connect(&admin_url, 1).await?;
+            admin.execute_script(&format!("CREATE DATABASE {name}")).await?;
+            admin.close().await?;
+            Ok(Some(with_database(&admin_url, &name)))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// `postgres://u@h/db?x` with the database replaced.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));

@@ -20,10 +20,13 @@ impl Env {
         self.dir.path().join("yuanqu.db")
     }
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_on(&format!("sqlite://{}?mode=rwc", self.db().display()), args, stdin)
+    }
+    fn run_on(&self, database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
         let mut c = Command::new(env!("CARGO_BIN_EXE_yuanqu"));
         c.args(args)
             .current_dir(self.dir.path())
-            .env("YUANQU_DATABASE_URL", format!("sqlite://{}?mode=rwc", self.db().display()))
+            .env("YUANQU_DATABASE_URL", database_url)
             .env("YUANQU_LOG_JSON", "false")
             .env_remove("YUANQU_TEST_DATABASE_URL")
             .stdin(Stdio::piped())
@@ -217,6 +220,38 @@ fn a_backup_restores_and_a_corrupted_backup_is_refused() {
         );
         e.ok(&["restore", "--from", backup.to_str().unwrap()], None);
     }
+}
+
+/// On PostgreSQL `yuanqu backup` wraps pg_dump and `yuanqu restore` pg_restore, into a new
+/// empty database only. Runs in the PostgreSQL pass of `cargo xtask test`.
+#[test]
+fn pg_a_backup_restores_into_an_empty_database_and_never_over_a_live_one() {
+    let rt = tokio_rt();
+    let Some(source) = rt.block_on(yuanqu_testkit::empty_postgres_database()).unwrap() else {
+        return; // the SQLite pass: this test is about PostgreSQL
+    };
+    let target = rt.block_on(yuanqu_testkit::empty_postgres_database()).unwrap().unwrap();
+    let e = Env::new();
+    let ok = |url: &str, args: &[&str]| {
+        let o = e.run_on(url, args, None);
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(o.status.success(), "yuanqu {args:?}: {out}{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    ok(&source, &["demo", "--password", "Demo-Pass-2026!x"]);
+    let backup = e.dir.path().join("pg-backup");
+    ok(&source, &["backup", "--to", backup.to_str().unwrap()]);
+    assert!(backup.join("yuanqu.pgdump").is_file());
+    ok(&target, &["restore", "--from", backup.to_str().unwrap()]);
+    let digest = |url: &str| -> Vec<String> {
+        ok(url, &["check", "--digest"]).lines().filter(|l| l.starts_with("table ")).map(str::to_owned).collect()
+    };
+    let restored = digest(&target);
+    assert!(restored.iter().any(|l| l.starts_with("table app_user ")), "{restored:?}");
+    assert_eq!(restored, digest(&source));
+    let o = e.run_on(&target, &["restore", "--from", backup.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already holds a Yuanqu schema"));
 }
 
 fn flip_byte(p: &Path) {
