@@ -28,6 +28,9 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub log_level: String,
     pub log_json: bool,
+    /// The data key file (PD-01); default `<data dir>/data-key`, the data dir being the SQLite
+    /// file's directory (or `./data`). Ignored when `YUANQU_DATA_KEY` is set.
+    pub data_key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             log_level: "info,sea_orm_migration=warn,sqlx=warn".into(),
             log_json: true,
+            data_key_file: None,
         }
     }
 }
@@ -61,7 +65,7 @@ impl Config {
             }
             None => f = f.merge(Toml::file("yuanqu.toml")),
         }
-        let cfg: Config = f.merge(Env::prefixed("YUANQU_").ignore(&["log", "test_database_url"])).extract()?;
+        let cfg: Config = f.merge(Env::prefixed("YUANQU_").ignore(&["log", "test_database_url", "data_key"])).extract()?;
         cfg.check()?;
         Ok(cfg)
     }
@@ -83,6 +87,18 @@ impl Config {
         let rest = self.database_url.strip_prefix("sqlite://").or_else(|| self.database_url.strip_prefix("sqlite:"))?;
         let path = rest.split('?').next().unwrap_or(rest);
         Some(PathBuf::from(path))
+    }
+
+    /// Where the data keys are kept when `YUANQU_DATA_KEY` is not set.
+    pub fn data_key_path(&self) -> PathBuf {
+        if let Some(p) = &self.data_key_file {
+            return p.clone();
+        }
+        let dir = self
+            .sqlite_path()
+            .and_then(|p| p.parent().filter(|d| !d.as_os_str().is_empty()).map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("./data"));
+        dir.join("data-key")
     }
 
     pub fn redacted_url(&self) -> String {
