@@ -45,13 +45,7 @@ pub async fn encrypted_batch(
 }
 
 /// Replaces one value only if it is still `old` (a concurrent edit wins); whether it did.
-pub async fn replace_encrypted(
-    c: &Conn<'_>,
-    table: &str,
-    column: &str,
-    v: &EncryptedValue,
-    new: &str,
-) -> Result<bool> {
+pub async fn replace_encrypted(c: &Conn<'_>, table: &str, column: &str, v: &EncryptedValue, new: &str) -> Result<bool> {
     let mut q = Query::update();
     q.table(Alias::new(table))
         .value(Alias::new(column), new)

@@ -65,7 +65,8 @@ impl Config {
             }
             None => f = f.merge(Toml::file("yuanqu.toml")),
         }
-        let cfg: Config = f.merge(Env::prefixed("YUANQU_").ignore(&["log", "test_database_url", "data_key"])).extract()?;
+        let cfg: Config =
+            f.merge(Env::prefixed("YUANQU_").ignore(&["log", "test_database_url", "data_key"])).extract()?;
         cfg.check()?;
         Ok(cfg)
     }

@@ -193,7 +193,9 @@ impl Role {
                 TokenOwn,
                 MetricsRead,
             ],
-            Self::SecurityAdmin => &[UserRead, UserUnlock, PersonalReveal, RoleRead, DepartmentRead, TokenOwn, MetricsRead],
+            Self::SecurityAdmin => {
+                &[UserRead, UserUnlock, PersonalReveal, RoleRead, DepartmentRead, TokenOwn, MetricsRead]
+            }
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
             Self::ZoneLeader => &[UserRead, DepartmentRead, RoleRead, ParkRead, EnterpriseRead, TokenOwn],
             Self::DepartmentStaff | Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn],

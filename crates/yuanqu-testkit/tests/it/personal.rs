@@ -120,7 +120,10 @@ async fn pd01_the_blind_index_finds_a_number_and_refuses_a_duplicate_in_the_zone
         assert_eq!(logins, *expected, "{number}");
     }
     let r = t.get("/api/v1/users?id_card=123", &z1).await;
-    assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec![("id_card".into(), "id_card.format".into())]));
+    assert_eq!(
+        (r.status, r.fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec![("id_card".into(), "id_card.format".into())])
+    );
 
     // A duplicate in the zone: 409 naming the field, on create and on update.
     let (status, body) = create_worker(&t, &z1, "li.lei2", "11010519491231002x").await;
@@ -161,7 +164,8 @@ async fn pd01_the_blind_index_finds_a_number_and_refuses_a_duplicate_in_the_zone
 async fn pd02_full_values_need_the_reveal_permission_and_a_reason_and_are_audited() {
     let t = TestApp::new().await.unwrap();
     let (z1, _) = two_tenants(&t.app).await.unwrap();
-    for (login, role) in [("security", Role::SecurityAdmin), ("auditor", Role::AuditAdmin), ("leader", Role::ZoneLeader)]
+    for (login, role) in
+        [("security", Role::SecurityAdmin), ("auditor", Role::AuditAdmin), ("leader", Role::ZoneLeader)]
     {
         extra_user(&t.app, &z1, login, role).await.unwrap();
     }
@@ -276,7 +280,8 @@ async fn pd01_rotate_key_reencrypts_every_value_while_a_running_server_reads_the
     // The running server never loaded v2, yet reads every value.
     for (id, (i, n)) in &ids {
         let s = if *i < 5 { &z1s } else { &z2s };
-        let r = t.post(&format!("/api/v1/users/{id}/reveal"), s, json!({"field": "id_card", "reason": "轮换后核对"})).await;
+        let r =
+            t.post(&format!("/api/v1/users/{id}/reveal"), s, json!({"field": "id_card", "reason": "轮换后核对"})).await;
         assert_eq!((r.status, r.body["value"].as_str()), (StatusCode::OK, Some(n.as_str())), "{}", r.text);
     }
     // And writes under the new version from now on.

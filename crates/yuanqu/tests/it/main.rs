@@ -215,7 +215,8 @@ fn audit_retention_below_the_floor_is_refused_at_start() {
 fn id_card_values(db: &Path) -> Vec<String> {
     tokio_rt().block_on(async {
         let d = yuanqu_store::Db::connect(&format!("sqlite://{}", db.display()), 1).await.unwrap();
-        let v = yuanqu_store::personal::encrypted_batch(&d.conn(), "app_user", "id_card_enc", None, 1000).await.unwrap();
+        let v =
+            yuanqu_store::personal::encrypted_batch(&d.conn(), "app_user", "id_card_enc", None, 1000).await.unwrap();
         d.close().await.unwrap();
         v.into_iter().map(|v| v.value).collect()
     })
