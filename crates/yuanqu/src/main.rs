@@ -125,7 +125,7 @@ async fn open(cfg: &Config) -> Result<App> {
         .with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
     // CS-04: never touch a schema a newer Yuanqu wrote.
     db.migrate().await?;
-    Ok(App::new(db, Arc::new(SystemClock), cfg.app_config()).with_keys(load_keys(&cfg)?))
+    Ok(App::new(db, Arc::new(SystemClock), cfg.app_config()).with_keys(load_keys(cfg)?))
 }
 
 /// PD-01: `YUANQU_DATA_KEY` if set, else the key file (created 0600 on first start).

@@ -1,3 +1,5 @@
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use yuanqu_domain::id_card::{IdCardError, IdCardNo, check_char};
