@@ -115,3 +115,23 @@ test('a worker who mistyped five times is locked, and the security administrator
   await expect(page.locator('.el-message--success')).toContainText('已解除该账号的登录锁定');
   expect((await attempt(demoPassword())).status()).toBe(200);
 });
+
+test('the security administrator sees a masked ID card number and shows it in full with a reason (PD-02)', async ({ page }) => {
+  await login(page, 'security');
+  await page.goto('/users');
+  await page.getByTestId('users-search').fill('worker');
+  await page.getByTestId('users-search-btn').click();
+  const masked = page.getByTestId('user-id-card-worker');
+  await expect(masked).toHaveText(/^350582\*{8}\d{3}[\dX]$/);
+  await page.getByTestId('user-reveal-id-card-worker').click();
+  await page.getByTestId('reveal-reason').fill('核对');
+  await page.getByTestId('reveal-confirm').click();
+  await expect(page.getByTestId('reveal-error')).toContainText('4–200');
+  await page.getByTestId('reveal-reason').fill('核对实名信息 real-name check');
+  await page.getByTestId('reveal-confirm').click();
+  await expect(page.getByTestId('reveal-value')).toHaveText(/^350582\d{11}[\dX]$/);
+  await screenshot(page, 'security-reveal-id-card');
+  await page.getByTestId('reveal-close').click();
+  await expect(page.getByTestId('reveal-value')).toHaveCount(0);
+  await expect(masked).toHaveText(/\*{8}/);
+});

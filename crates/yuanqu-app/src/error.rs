@@ -21,6 +21,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A conflict caused by one field's value (a duplicate), named for the form.
+    #[error("conflict on {field}: {code}")]
+    ConflictField { field: &'static str, code: &'static str },
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("precondition required")]
@@ -46,7 +49,7 @@ impl AppError {
             Self::Forbidden => "auth.forbidden",
             Self::NotFound => "not_found",
             Self::Validation(_) => "validation.failed",
-            Self::Conflict(c) => c,
+            Self::Conflict(c) | Self::ConflictField { code: c, .. } => c,
             Self::PreconditionFailed => "precondition.failed",
             Self::PreconditionRequired => "precondition.required",
             Self::Store(StoreError::Busy) => "busy",

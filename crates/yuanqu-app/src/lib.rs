@@ -6,6 +6,7 @@ pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod identity;
+pub mod personal;
 pub mod secret;
 
 use std::sync::Arc;
@@ -43,11 +44,17 @@ pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: AppConfig,
+    /// The data keys of personal data (PD-01); none until `with_keys`.
+    pub keys: Arc<personal::KeyRing>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
-        Self { db, clock, config }
+        Self { db, clock, config, keys: Arc::new(personal::KeyRing::none()) }
+    }
+    pub fn with_keys(mut self, keys: personal::KeyRing) -> Self {
+        self.keys = Arc::new(keys);
+        self
     }
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()

@@ -1,11 +1,13 @@
 //! Pure rules of Yuanqu: typed values parsed at the edge, the role and permission matrix,
 //! tenant scopes. No IO, no async, no framework (guarded by `tests/it/layering.rs`).
 
+pub mod id_card;
 pub mod identity;
 pub mod phone;
 pub mod scope;
 pub mod uscc;
 
+pub use id_card::IdCardNo;
 pub use scope::{DataScope, Scope};
 pub use uscc::Uscc;
 

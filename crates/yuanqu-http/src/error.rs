@@ -61,7 +61,9 @@ impl From<AppError> for ApiError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, "Your role does not allow this"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "Not found"),
             AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Some fields are not valid"),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "Conflicts with existing data"),
+            AppError::Conflict(_) | AppError::ConflictField { .. } => {
+                (StatusCode::CONFLICT, "Conflicts with existing data")
+            }
             AppError::PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "The record was changed by someone else"),
             AppError::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "If-Match is required"),
             AppError::Store(yuanqu_store::StoreError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "Busy, try again"),
@@ -75,6 +77,9 @@ impl From<AppError> for ApiError {
             AppError::Validation(errs) => {
                 out.errors =
                     errs.into_iter().map(|f| FieldErrorDto { field: f.field, code: f.code.to_owned() }).collect();
+            }
+            AppError::ConflictField { field, code } => {
+                out.errors.push(FieldErrorDto { field: field.to_owned(), code: code.to_owned() });
             }
             AppError::Locked { retry_after_secs } => out.retry_after = Some(retry_after_secs),
             AppError::Store(yuanqu_store::StoreError::Busy) => out.retry_after = Some(1),

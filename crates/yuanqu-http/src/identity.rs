@@ -66,7 +66,10 @@ pub struct UserDto {
     pub department_name: Option<String>,
     pub enterprise_id: Option<Uuid>,
     pub enterprise_name: Option<String>,
+    /// `138****5678`; the full number only through `POST /users/{id}/reveal` (PD-02).
     pub phone_masked: Option<String>,
+    /// `350582********1234`; the full number only through `POST /users/{id}/reveal` (PD-02).
+    pub id_card_masked: Option<String>,
     pub active: bool,
     /// Set while the login ID is locked after failed sign-ins.
     pub locked_until: Option<DateTime<Utc>>,
@@ -87,6 +90,7 @@ impl From<users::UserView> for UserDto {
             enterprise_id: u.enterprise_id,
             enterprise_name: u.enterprise_name,
             phone_masked: u.phone_masked,
+            id_card_masked: u.id_card_masked,
             active: u.active,
             locked_until: u.locked_until,
             must_change_password: u.must_change_password,
@@ -114,6 +118,8 @@ pub struct NewUserDto {
     pub department_id: Option<Uuid>,
     pub enterprise_id: Option<Uuid>,
     pub phone: Option<String>,
+    /// 居民身份证号 (18 characters, GB 11643); stored encrypted.
+    pub id_card: Option<String>,
 }
 
 /// Absent fields stay as they are; `department_id: null` clears the department.
@@ -129,6 +135,10 @@ pub struct UserPatchDto {
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
+    /// `null` clears the ID card number.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub id_card: Option<Option<String>>,
     /// A reset by an administrator; the user must change it at next sign-in.
     pub password: Option<String>,
 }
@@ -148,6 +158,8 @@ pub struct UserQuery {
     pub q: Option<String>,
     pub role: Option<String>,
     pub department_id: Option<Uuid>,
+    /// A full ID card number: exact match through its blind index.
+    pub id_card: Option<String>,
     /// `login`, `-login`, `display_name`, `-display_name`, `created_at`, `-created_at`
     pub sort: Option<String>,
 }
@@ -423,7 +435,11 @@ pub async fn list_users(
     Query(q): Query<UserQuery>,
 ) -> ApiResult<Json<UserPage>> {
     let page = yuanqu_app::page_req(q.page, q.page_size)?;
-    let f = UserFilter { q: q.q, role: q.role, department_id: q.department_id, sort: q.sort };
+    let id_card_bidx = match q.id_card.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(n) => Some(users::id_card_filter(&st.app, &actor, n)?),
+        None => None,
+    };
+    let f = UserFilter { q: q.q, role: q.role, department_id: q.department_id, id_card_bidx, sort: q.sort };
     Ok(Json(user_page(users::list(&st.app, &actor, &f, page).await?, page)))
 }
 
@@ -444,6 +460,7 @@ pub async fn create_user(
         department_id: b.department_id,
         enterprise_id: b.enterprise_id,
         phone: b.phone,
+        id_card: b.id_card,
     };
     let u = users::create(&st.app, &actor, n, &ctx).await?;
     Ok((StatusCode::CREATED, etag(u.version), Json(UserDto::from(u))).into_response())
@@ -474,6 +491,7 @@ pub async fn update_user(
         department_id: b.department_id,
         active: b.active,
         phone: b.phone,
+        id_card: b.id_card,
         password: b.password,
     };
     let u = users::update(&st.app, &actor, id, v, p, &ctx).await?;
@@ -491,6 +509,38 @@ pub async fn unlock_user(
 ) -> ApiResult<StatusCode> {
     users::unlock(&st.app, &actor, id, &ctx).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealDto {
+    /// `id_card` or `phone`.
+    pub field: String,
+    /// Why the full value is needed (4 to 200 characters); kept in the audit log.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevealedDto {
+    pub field: String,
+    pub value: String,
+}
+
+/// Show a user's full ID card number or phone number (PD-02): needs `personal.reveal` and a
+/// reason, writes an audit record `personal.reveal`, answered with `Cache-Control: no-store`.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reveal", tag = "users", params(("id" = Uuid, Path)), request_body = RevealDto,
+    responses((status = 200, body = RevealedDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn reveal_user_field(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+    Body(b): Body<RevealDto>,
+) -> ApiResult<Response> {
+    let value = users::reveal(&st.app, &actor, id, &b.field, &b.reason, &ctx).await?;
+    let no_store = [(axum::http::header::CACHE_CONTROL, "no-store"), (axum::http::header::PRAGMA, "no-cache")];
+    Ok((no_store, Json(RevealedDto { field: b.field, value })).into_response())
 }
 
 // ---------------------------------------------------------------- departments

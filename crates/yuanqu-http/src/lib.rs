@@ -84,6 +84,7 @@ impl AppState {
     paths(
         identity::login, identity::logout, identity::me, identity::change_password,
         identity::list_users, identity::create_user, identity::get_user, identity::update_user, identity::unlock_user,
+        identity::reveal_user_field,
         identity::list_departments, identity::create_department, identity::update_department, identity::delete_department,
         identity::list_roles,
         identity::list_parks, identity::create_park, identity::update_park,
@@ -161,6 +162,7 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/users/{id}", get_!(i::get_user).patch(i::update_user))?;
     let r = r.add(Method::PATCH, "/api/v1/users/{id}", MethodRouter::new())?;
     let r = r.add(Method::POST, "/api/v1/users/{id}/unlock", on(MethodFilter::POST, i::unlock_user))?;
+    let r = r.add(Method::POST, "/api/v1/users/{id}/reveal", on(MethodFilter::POST, i::reveal_user_field))?;
     let r = r.add(Method::GET, "/api/v1/departments", get_!(i::list_departments).post(i::create_department))?;
     let r = r.add(Method::POST, "/api/v1/departments", MethodRouter::new())?;
     let r = r.add(

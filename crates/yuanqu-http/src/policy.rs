@@ -39,6 +39,7 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/api/v1/users/{id}", Perm(UserRead)),
     r("PATCH", "/api/v1/users/{id}", Perm(UserWrite)),
     r("POST", "/api/v1/users/{id}/unlock", Perm(UserUnlock)),
+    r("POST", "/api/v1/users/{id}/reveal", Perm(PersonalReveal)),
     r("GET", "/api/v1/departments", Perm(DepartmentRead)),
     r("POST", "/api/v1/departments", Perm(DepartmentWrite)),
     r("PATCH", "/api/v1/departments/{id}", Perm(DepartmentWrite)),

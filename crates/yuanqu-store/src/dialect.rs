@@ -183,3 +183,21 @@ pub async fn table_digests(conn: &crate::Conn<'_>) -> crate::Result<Vec<TableDig
     }
     Ok(out)
 }
+
+/// Every (table, column) of the application's schema, sorted: `pragma_table_info` on SQLite,
+/// `information_schema.columns` on PostgreSQL.
+pub(crate) async fn schema_columns(conn: &crate::Conn<'_>) -> crate::Result<Vec<(String, String)>> {
+    let backend = conn.ex().get_database_backend();
+    let sql = match conn.engine() {
+        Engine::Postgres => {
+            "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns \
+             WHERE table_schema = current_schema() ORDER BY 1, 2"
+        }
+        Engine::Sqlite => {
+            "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+        }
+    };
+    let rows = conn.ex().query_all_raw(Statement::from_string(backend, sql)).await?;
+    rows.iter().map(|r| Ok((r.try_get::<String>("", "t")?, r.try_get::<String>("", "c")?))).collect()
+}

@@ -235,6 +235,8 @@ pub struct UserFilter {
     pub q: Option<String>,
     pub role: Option<String>,
     pub department_id: Option<Uuid>,
+    /// The blind index of an ID card number: equality search without the number (PD-01).
+    pub id_card_bidx: Option<String>,
     /// `login`, `-login`, `created_at`, `-created_at`, `display_name`, `-display_name`.
     pub sort: Option<String>,
 }
@@ -260,6 +262,8 @@ struct UserListRow {
     department_id: Option<Uuid>,
     enterprise_id: Option<Uuid>,
     phone: Option<String>,
+    id_card_enc: Option<String>,
+    id_card_bidx: Option<String>,
     password_hash: String,
     password_changed_at: DateTime<Utc>,
     password_expires_at: Option<DateTime<Utc>>,
@@ -324,6 +328,8 @@ pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -
                 department_id: r.department_id,
                 enterprise_id: r.enterprise_id,
                 phone: r.phone,
+                id_card_enc: r.id_card_enc,
+                id_card_bidx: r.id_card_bidx,
                 password_hash: r.password_hash,
                 password_changed_at: r.password_changed_at,
                 password_expires_at: r.password_expires_at,
@@ -364,6 +370,9 @@ fn user_filter(scope: &Scope, f: &UserFilter) -> Condition {
     if let Some(d) = f.department_id {
         cond = cond.add(user::Column::DepartmentId.eq(d));
     }
+    if let Some(b) = &f.id_card_bidx {
+        cond = cond.add(user::Column::IdCardBidx.eq(b.clone()));
+    }
     cond
 }
 
@@ -403,6 +412,8 @@ pub async fn insert_user(c: &Conn<'_>, scope: &Scope, row: UserRow) -> Result<Us
         department_id: Set(row.department_id),
         enterprise_id: Set(row.enterprise_id),
         phone: Set(row.phone),
+        id_card_enc: Set(row.id_card_enc),
+        id_card_bidx: Set(row.id_card_bidx),
         password_hash: Set(row.password_hash.clone()),
         password_changed_at: Set(row.password_changed_at),
         password_expires_at: Set(row.password_expires_at),
@@ -424,6 +435,8 @@ pub async fn update_user(c: &Conn<'_>, scope: &Scope, row: &UserRow) -> Result<b
         .col_expr(user::Column::DepartmentId, Expr::value(row.department_id))
         .col_expr(user::Column::EnterpriseId, Expr::value(row.enterprise_id))
         .col_expr(user::Column::Phone, Expr::value(row.phone.clone()))
+        .col_expr(user::Column::IdCardEnc, Expr::value(row.id_card_enc.clone()))
+        .col_expr(user::Column::IdCardBidx, Expr::value(row.id_card_bidx.clone()))
         .col_expr(user::Column::Active, Expr::value(row.active))
         .col_expr(user::Column::PasswordHash, Expr::value(row.password_hash.clone()))
         .col_expr(user::Column::PasswordChangedAt, Expr::value(row.password_changed_at))

@@ -7,6 +7,7 @@ pub mod dialect;
 pub mod entity;
 pub mod identity;
 pub mod migration;
+pub mod personal;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -182,10 +182,19 @@ impl TestApp {
     }
 
     pub async fn with_config(http: HttpConfig) -> anyhow::Result<Self> {
+        Self::build(http, yuanqu_app::personal::KeyRing::for_tests()).await
+    }
+
+    /// With the given data keys (for instance a key file the test rotates).
+    pub async fn with_keys(keys: yuanqu_app::personal::KeyRing) -> anyhow::Result<Self> {
+        Self::build(HttpConfig::default(), keys).await
+    }
+
+    async fn build(http: HttpConfig, keys: yuanqu_app::personal::KeyRing) -> anyhow::Result<Self> {
         let tdb = TestDb::new().await?;
         let start = chrono::DateTime::parse_from_rfc3339("2026-11-26T09:00:00+08:00")?.with_timezone(&chrono::Utc);
         let clock = Arc::new(ManualClock::new(start));
-        let app = App::new(tdb.db.clone(), clock.clone(), AppConfig::default());
+        let app = App::new(tdb.db.clone(), clock.clone(), AppConfig::default()).with_keys(keys);
         let router = yuanqu_http::router(AppState::new(app.clone(), http, None))?;
         Ok(Self { tdb, app, clock, router })
     }

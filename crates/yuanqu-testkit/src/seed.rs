@@ -49,6 +49,7 @@ async fn user(
         department_id: dept,
         enterprise_id: ent,
         phone: Some("13800138000".into()),
+        id_card: None,
     };
     Ok(users::insert(app, scope, by, n, &RequestCtx::default()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.id)
 }

@@ -28,6 +28,9 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub log_level: String,
     pub log_json: bool,
+    /// The data key file (PD-01); default `<data dir>/data-key`, the data dir being the SQLite
+    /// file's directory (or `./data`). Ignored when `YUANQU_DATA_KEY` is set.
+    pub data_key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             log_level: "info,sea_orm_migration=warn,sqlx=warn".into(),
             log_json: true,
+            data_key_file: None,
         }
     }
 }
@@ -61,7 +65,8 @@ impl Config {
             }
             None => f = f.merge(Toml::file("yuanqu.toml")),
         }
-        let cfg: Config = f.merge(Env::prefixed("YUANQU_").ignore(&["log", "test_database_url"])).extract()?;
+        let cfg: Config =
+            f.merge(Env::prefixed("YUANQU_").ignore(&["log", "test_database_url", "data_key"])).extract()?;
         cfg.check()?;
         Ok(cfg)
     }
@@ -97,6 +102,12 @@ impl Config {
     /// Uploaded files: `<data dir>/files`.
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir().join("files")
+    }
+
+    /// Where the data keys are kept when `YUANQU_DATA_KEY` is not set: `data_key_file`, else
+    /// `<data dir>/data-key`.
+    pub fn data_key_path(&self) -> PathBuf {
+        self.data_key_file.clone().unwrap_or_else(|| self.data_dir().join("data-key"))
     }
 
     pub fn redacted_url(&self) -> String {

@@ -64,6 +64,13 @@ enum Cmd {
     },
     /// Walk every zone's audit hash chain; exit 1 if any is broken.
     VerifyAudit,
+    /// Add a data key version (key file) or take the newest one (`YUANQU_DATA_KEY`), then
+    /// re-encrypt every encrypted value under it while the server keeps serving.
+    RotateKey {
+        /// Values re-encrypted per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: u64,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -127,7 +134,16 @@ async fn open(cfg: &Config) -> Result<App> {
         .with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
     // CS-04: never touch a schema a newer Yuanqu wrote.
     db.migrate().await?;
-    Ok(App::new(db, Arc::new(SystemClock), cfg.app_config()))
+    Ok(App::new(db, Arc::new(SystemClock), cfg.app_config()).with_keys(load_keys(cfg)?))
+}
+
+/// PD-01: `YUANQU_DATA_KEY` if set, else the key file (created 0600 on first start).
+fn load_keys(cfg: &Config) -> Result<yuanqu_app::personal::KeyRing> {
+    let env = std::env::var("YUANQU_DATA_KEY").ok();
+    let path = cfg.data_key_path();
+    yuanqu_app::personal::KeyRing::load(env.as_deref(), &path).with_context(|| {
+        if env.is_some() { "YUANQU_DATA_KEY".to_owned() } else { format!("data key file {}", path.display()) }
+    })
 }
 
 fn read_password() -> Result<String> {
@@ -167,6 +183,22 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
         Cmd::Backup { to } => backup::backup(&cfg, &to).await?,
         Cmd::Restore { from } => backup::restore(&cfg, &from).await?,
         Cmd::Check { digest } => check(&cfg, digest).await?,
+        Cmd::RotateKey { batch } => {
+            if batch == 0 || batch > 10_000 {
+                bail!("--batch must be 1..=10000");
+            }
+            let app = open(&cfg).await?;
+            let from_env = std::env::var("YUANQU_DATA_KEY").is_ok_and(|v| !v.trim().is_empty());
+            let version = app.keys.add_version()?;
+            if from_env {
+                println!("data key version {version} (the newest in YUANQU_DATA_KEY) is current");
+            } else {
+                println!("data key version {version} added to {} and made current", cfg.data_key_path().display());
+            }
+            let r = yuanqu_app::personal::reencrypt_all(&app, batch).await.map_err(err)?;
+            let total: u64 = r.per_zone.values().sum();
+            println!("re-encrypted {total} values under version {} in {} zones", r.version, r.per_zone.len());
+        }
         Cmd::VerifyAudit => {
             let app = open(&cfg).await?;
             if !verify_audit(&app).await? {
@@ -211,6 +243,7 @@ async fn user(cfg: Config, cmd: UserCmd) -> Result<()> {
                 department_id: None,
                 enterprise_id,
                 phone: None,
+                id_card: None,
             };
             let u = users::insert(&app, &scope, &setup::cli(z.id), n, &RequestCtx::default()).await.map_err(err)?;
             println!("created {} ({}) in zone {zone}", u.login, u.role);

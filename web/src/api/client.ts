@@ -176,6 +176,8 @@ export const api = {
   createUser: (body: NewUserDto) => unwrap(client.POST('/api/v1/users', { body })),
   unlockUser: (id: string) =>
     unwrap(client.POST('/api/v1/users/{id}/unlock', { params: { path: { id } } })),
+  revealUserField: (id: string, field: 'id_card' | 'phone', reason: string) =>
+    unwrap(client.POST('/api/v1/users/{id}/reveal', { params: { path: { id } }, body: { field, reason } })),
   updateUser: (id: string, version: number, body: UserPatchDto) =>
     unwrap(client.PATCH('/api/v1/users/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
 

@@ -300,6 +300,26 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/users/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Show a user's full ID card number or phone number (PD-02): needs `personal.reveal` and a
+         *     reason, writes an audit record `personal.reveal`, answered with `Cache-Control: no-store`.
+         */
+        post: operations["reveal_user_field"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/unlock": {
         parameters: {
             query?: never;
@@ -519,6 +539,8 @@ export interface components {
             display_name: string;
             /** Format: uuid */
             enterprise_id?: string | null;
+            /** @description 居民身份证号 (18 characters, GB 11643); stored encrypted. */
+            id_card?: string | null;
             login: string;
             password: string;
             phone?: string | null;
@@ -546,6 +568,16 @@ export interface components {
             title: string;
             type: string;
         };
+        RevealDto: {
+            /** @description `id_card` or `phone`. */
+            field: string;
+            /** @description Why the full value is needed (4 to 200 characters); kept in the audit log. */
+            reason?: string;
+        };
+        RevealedDto: {
+            field: string;
+            value: string;
+        };
         RoleDto: {
             admin: boolean;
             code: string;
@@ -570,6 +602,8 @@ export interface components {
             enterprise_name?: string | null;
             /** Format: uuid */
             id: string;
+            /** @description `350582********1234`; the full number only through `POST /users/{id}/reveal` (PD-02). */
+            id_card_masked?: string | null;
             /**
              * Format: date-time
              * @description Set while the login ID is locked after failed sign-ins.
@@ -577,6 +611,7 @@ export interface components {
             locked_until?: string | null;
             login: string;
             must_change_password: boolean;
+            /** @description `138****5678`; the full number only through `POST /users/{id}/reveal` (PD-02). */
             phone_masked?: string | null;
             role: string;
             /** Format: int64 */
@@ -597,6 +632,8 @@ export interface components {
             /** Format: uuid */
             department_id?: string | null;
             display_name?: string | null;
+            /** @description `null` clears the ID card number. */
+            id_card?: string | null;
             /** @description A reset by an administrator; the user must change it at next sign-in. */
             password?: string | null;
             phone?: string | null;
@@ -1212,6 +1249,8 @@ export interface operations {
                 q?: string;
                 role?: string;
                 department_id?: string;
+                /** @description A full ID card number: exact match through its blind index. */
+                id_card?: string;
                 /** @description `login`, `-login`, `display_name`, `-display_name`, `created_at`, `-created_at` */
                 sort?: string;
             };
@@ -1341,6 +1380,47 @@ export interface operations {
                 };
             };
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reveal_user_field: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealedDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

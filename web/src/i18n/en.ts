@@ -101,6 +101,14 @@ const en: Messages = {
     lockedUntil: 'Locked until {time}',
     unlock: 'Unlock',
     unlocked: 'The sign-in lock was lifted',
+    idCard: 'ID card no.',
+    reveal: 'Show',
+    revealTitle: 'Show full {field}',
+    revealReason: 'Reason',
+    revealReasonHint: 'Why do you need the full value (4–200 characters)? It is kept in the audit log.',
+    revealConfirm: 'Show',
+    revealedValue: 'Full {field}',
+    revealNotice: 'For this use only; do not copy or share it.',
     createdAt: 'Created',
     createTitle: 'New user',
     editTitle: 'Edit user',
@@ -188,6 +196,7 @@ const en: Messages = {
   auditAction: {
     zone: { create: 'Zone created' },
     auth: { login: 'Signed in', login_failed: 'Sign-in failed', locked: 'Login locked', unlock: 'Lock lifted', logout: 'Signed out' },
+    personal: { reveal: 'Full personal data shown', key_rotated: 'Data key rotated' },
     user: { create: 'User created', update: 'User changed', password_change: 'Password changed', password_reset: 'Password reset' },
     department: { create: 'Department created', update: 'Department changed', delete: 'Department deleted' },
     park: { create: 'Park created', update: 'Park changed' },
@@ -195,7 +204,7 @@ const en: Messages = {
     token: { create: 'API token created', revoke: 'API token revoked' },
   },
   auditEntity: {
-    zone: 'Zone', session: 'Session', user: 'User', department: 'Department', park: 'Park', enterprise: 'Enterprise', api_token: 'API token',
+    zone: 'Zone', session: 'Session', user: 'User', department: 'Department', park: 'Park', enterprise: 'Enterprise', api_token: 'API token', data_key: 'Data key',
   },
   profile: {
     title: 'My profile',
@@ -256,6 +265,8 @@ const en: Messages = {
     department_id: 'Department',
     enterprise_id: 'Enterprise',
     phone: 'Mobile phone',
+    id_card: 'ID card no.',
+    reason: 'Reason',
     active: 'Active',
     name: 'Name',
     parent_id: 'Parent department',
@@ -281,6 +292,7 @@ const en: Messages = {
   },
   perm: {
     user: { read: 'View users', write: 'Manage users', unlock: 'Lift sign-in locks' },
+    personal: { reveal: 'See full personal data (with a reason)' },
     department: { read: 'View departments', write: 'Manage departments' },
     role: { read: 'View roles' },
     park: { read: 'View parks', write: 'Manage parks' },
@@ -310,6 +322,7 @@ const en: Messages = {
     user: {
       self_change: 'You cannot disable yourself or change your own role',
       login_taken: 'This login is already taken',
+      id_card_taken: 'This ID card number is already registered to another account in this zone',
     },
     department: {
       cycle: 'A department cannot be moved under itself or one of its sub-departments',
@@ -329,6 +342,18 @@ const en: Messages = {
       failed: 'Some fields are not valid; check the fields marked in red',
     },
     phone: { format: 'Enter an 11-digit mobile number' },
+    id_card: {
+      format: 'An ID card number has 17 digits and a check character (digit or X)',
+      legacy_15_digit: '15-digit ID card numbers are no longer valid; enter the 18-digit number',
+      check_char: 'The ID card check character does not match; check the number',
+      birth_date: 'The birth date in the ID card number is not valid',
+      region: 'The region code of the ID card number is not valid',
+    },
+    personal: {
+      reason_length: 'Give a reason of 4 to 200 characters',
+      field_unknown: 'This field cannot be shown',
+      no_value: 'This user has no such value',
+    },
     code: { format: 'Letters, digits, - and _ only' },
     range: 'Out of the allowed range',
     not_allowed: 'Not allowed here',

@@ -99,6 +99,14 @@ export default {
     lockedUntil: '锁定至 {time}',
     unlock: '解锁',
     unlocked: '已解除该账号的登录锁定',
+    idCard: '身份证号',
+    reveal: '查看完整',
+    revealTitle: '查看完整{field}',
+    revealReason: '查看原因',
+    revealReasonHint: '请说明查看原因（4–200 字），将记入审计日志',
+    revealConfirm: '查看',
+    revealedValue: '完整{field}',
+    revealNotice: '完整信息仅供本次使用，请勿截屏或外传。',
     createdAt: '创建时间',
     createTitle: '新建用户',
     editTitle: '编辑用户',
@@ -186,6 +194,7 @@ export default {
   auditAction: {
     zone: { create: '创建园区' },
     auth: { login: '登录', login_failed: '登录失败', locked: '账号锁定', unlock: '解除锁定', logout: '退出登录' },
+    personal: { reveal: '查看完整个人信息', key_rotated: '数据密钥轮换' },
     user: { create: '新建用户', update: '修改用户', password_change: '修改密码', password_reset: '重置密码' },
     department: { create: '新建部门', update: '修改部门', delete: '删除部门' },
     park: { create: '新建片区', update: '修改片区' },
@@ -193,7 +202,7 @@ export default {
     token: { create: '创建 API 令牌', revoke: '吊销 API 令牌' },
   },
   auditEntity: {
-    zone: '园区', session: '会话', user: '用户', department: '部门', park: '片区', enterprise: '企业', api_token: 'API 令牌',
+    zone: '园区', session: '会话', user: '用户', department: '部门', park: '片区', enterprise: '企业', api_token: 'API 令牌', data_key: '数据密钥',
   },
   profile: {
     title: '个人中心',
@@ -254,6 +263,8 @@ export default {
     department_id: '部门',
     enterprise_id: '企业',
     phone: '手机号',
+    id_card: '身份证号',
+    reason: '查看原因',
     active: '启用',
     name: '名称',
     parent_id: '上级部门',
@@ -279,6 +290,7 @@ export default {
   },
   perm: {
     user: { read: '查看用户', write: '管理用户', unlock: '解除登录锁定' },
+    personal: { reveal: '查看完整个人信息（需说明原因）' },
     department: { read: '查看部门', write: '管理部门' },
     role: { read: '查看角色' },
     park: { read: '查看片区', write: '管理片区' },
@@ -307,6 +319,7 @@ export default {
     not_found: '记录不存在或已被删除',
     user: {
       login_taken: '该账号已被使用',
+      id_card_taken: '该身份证号已登记在本园区的其他账号上',
       self_change: '不能停用自己或修改自己的角色',
     },
     department: {
@@ -327,6 +340,18 @@ export default {
       failed: '提交的内容有误，请检查标红的字段',
     },
     phone: { format: '请输入 11 位手机号' },
+    id_card: {
+      format: '身份证号应为 18 位：17 位数字加 1 位校验码（数字或 X）',
+      legacy_15_digit: '15 位旧身份证号已停用，请输入 18 位身份证号',
+      check_char: '身份证号校验码不正确，请核对',
+      birth_date: '身份证号中的出生日期无效',
+      region: '身份证号的地区码无效',
+    },
+    personal: {
+      reason_length: '请填写 4–200 字的查看原因',
+      field_unknown: '不支持查看该字段',
+      no_value: '该用户未登记此信息',
+    },
     code: { format: '只能包含字母、数字、- 和 _' },
     range: '超出允许的范围',
     not_allowed: '此处不允许填写',

@@ -66,6 +66,7 @@ pub async fn bootstrap_if_empty(app: &App, zone_code: &str, zone_name: &str) -> 
             department_id: None,
             enterprise_id: None,
             phone: None,
+            id_card: None,
         },
         &RequestCtx::default(),
     )
@@ -184,12 +185,19 @@ pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
                 department_id,
                 enterprise_id,
                 phone: Some(format!("1385958{:04}", DEMO_ACCOUNTS.iter().position(|a| a.0 == login).unwrap_or(0))),
+                id_card: demo_id_card(DEMO_ACCOUNTS.iter().position(|a| a.0 == login).unwrap_or(0)),
             },
             &ctx,
         )
         .await?;
     }
     Ok(true)
+}
+
+/// A made-up but well-formed ID card number for the n-th demo account (region 350582).
+fn demo_id_card(n: usize) -> Option<String> {
+    let head = format!("35058219{:02}0101{:03}", 80 + n % 20, n % 1000);
+    yuanqu_domain::id_card::check_char(&head).map(|c| format!("{head}{c}"))
 }
 
 /// Sets a new password from the command line (`yuanqu user reset-password`); the user must

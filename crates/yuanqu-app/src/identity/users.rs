@@ -8,7 +8,30 @@ use yuanqu_store::{Conn, Page, PageReq, Uuid};
 use super::{done, text};
 use crate::audit::{self, By, Entry};
 use crate::error::unique_as;
+use crate::personal::{KeyRing, Slot};
 use crate::{Actor, App, AppError, RequestCtx, secret};
+
+const ID_CARD: (&str, &str) = ("app_user", "id_card_enc");
+
+fn id_card_slot(zone_id: Uuid, row_id: Uuid) -> Slot<'static> {
+    Slot { table: ID_CARD.0, column: ID_CARD.1, zone_id, row_id }
+}
+
+/// The ID card number of a user row, decrypted (PD-01).
+fn id_card_of(keys: &KeyRing, u: &UserRow) -> Result<Option<String>, AppError> {
+    u.id_card_enc.as_deref().map(|e| keys.decrypt(id_card_slot(u.zone_id, u.id), e)).transpose()
+}
+
+fn id_card_masked(keys: &KeyRing, u: &UserRow) -> Result<Option<String>, AppError> {
+    Ok(id_card_of(keys, u)?.as_deref().map(yuanqu_domain::id_card::mask))
+}
+
+/// The blind index an `id_card` filter searches by (PD-01); `Err` names the field.
+pub fn id_card_filter(app: &App, actor: &Actor, input: &str) -> Result<String, AppError> {
+    let n = yuanqu_domain::IdCardNo::parse(input, app.now().date_naive())
+        .map_err(|e| AppError::field("id_card", e.code()))?;
+    app.keys.blind_index(ID_CARD.0, ID_CARD.1, actor.zone_id, n.as_str())
+}
 
 /// A user as others see it: never the password hash; the phone masked.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -22,6 +45,8 @@ pub struct UserView {
     pub enterprise_id: Option<Uuid>,
     pub enterprise_name: Option<String>,
     pub phone_masked: Option<String>,
+    /// `350582********1234`; the full number only through `reveal` (PD-02).
+    pub id_card_masked: Option<String>,
     pub active: bool,
     /// Set while the login ID is locked after failed sign-ins.
     pub locked_until: Option<chrono::DateTime<chrono::Utc>>,
@@ -44,28 +69,32 @@ struct Audited<'a> {
     department_id: Option<Uuid>,
     enterprise_id: Option<Uuid>,
     phone: Option<String>,
+    id_card: Option<String>,
     active: bool,
 }
 
-fn audited(u: &UserRow) -> Audited<'_> {
-    Audited {
+fn audited<'a>(keys: &KeyRing, u: &'a UserRow) -> Result<Audited<'a>, AppError> {
+    Ok(Audited {
         login: &u.login,
         display_name: &u.display_name,
         role: &u.role,
         department_id: u.department_id,
         enterprise_id: u.enterprise_id,
         phone: u.phone.as_deref().map(mask_phone),
+        id_card: id_card_masked(keys, u)?,
         active: u.active,
-    }
+    })
 }
 
 fn view(
+    keys: &KeyRing,
     u: UserRow,
     department_name: Option<String>,
     enterprise_name: Option<String>,
     locked_until: Option<chrono::DateTime<chrono::Utc>>,
-) -> UserView {
-    UserView {
+) -> Result<UserView, AppError> {
+    Ok(UserView {
+        id_card_masked: id_card_masked(keys, &u)?,
         locked_until,
         department_name,
         enterprise_name,
@@ -80,7 +109,7 @@ fn view(
         must_change_password: u.must_change_password,
         created_at: u.created_at,
         version: u.version,
-    }
+    })
 }
 
 pub async fn list(app: &App, actor: &Actor, f: &UserFilter, page: PageReq) -> Result<Page<UserView>, AppError> {
@@ -93,9 +122,9 @@ pub async fn list(app: &App, actor: &Actor, f: &UserFilter, page: PageReq) -> Re
             .into_iter()
             .map(|i| {
                 let locked = i.locked_until.filter(|t| *t > now);
-                view(i.user, i.department_name, i.enterprise_name, locked)
+                view(&app.keys, i.user, i.department_name, i.enterprise_name, locked)
             })
-            .collect(),
+            .collect::<Result<_, _>>()?,
         total: p.total,
     })
 }
@@ -115,7 +144,7 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<UserView, AppErro
     };
     let now = app.now();
     let locked_until = q::throttle(&c, u.zone_id, &u.login).await?.and_then(|t| t.locked_until).filter(|t| *t > now);
-    Ok(view(u, department_name, enterprise_name, locked_until))
+    view(&app.keys, u, department_name, enterprise_name, locked_until)
 }
 
 /// Checks a new password against the role's profile and the user's recent passwords, and
@@ -162,11 +191,47 @@ pub struct NewUser {
     pub department_id: Option<Uuid>,
     pub enterprise_id: Option<Uuid>,
     pub phone: Option<String>,
+    /// 居民身份证号 (optional); stored encrypted with a blind index.
+    pub id_card: Option<String>,
+}
+
+/// Parses an ID card number into (encrypted, blind index) for a row; blank clears it.
+fn seal_id_card(
+    app: &App,
+    zone_id: Uuid,
+    row_id: Uuid,
+    input: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<(Option<String>, Option<String>), AppError> {
+    if input.trim().is_empty() {
+        return Ok((None, None));
+    }
+    match yuanqu_domain::IdCardNo::parse(input, app.now().date_naive()) {
+        Ok(n) => Ok((
+            Some(app.keys.encrypt(id_card_slot(zone_id, row_id), n.as_str())?),
+            Some(app.keys.blind_index(ID_CARD.0, ID_CARD.1, zone_id, n.as_str())?),
+        )),
+        Err(e) => {
+            errors.push(FieldError::new("id_card", e.code()));
+            Ok((None, None))
+        }
+    }
+}
+
+/// A duplicate ID card number or login, told apart by the index that refused it.
+fn user_unique(e: yuanqu_store::StoreError) -> AppError {
+    match e {
+        yuanqu_store::StoreError::Unique(m) if m.contains("id_card_bidx") => {
+            AppError::ConflictField { field: "id_card", code: "user.id_card_taken" }
+        }
+        other => unique_as("user.login_taken")(other),
+    }
 }
 
 /// Checks a new user's fields against the zone (department and enterprise must exist in the
 /// scope; an enterprise account needs its enterprise) and builds the row.
 async fn build_user(
+    app: &App,
     c: &Conn<'_>,
     zone: &Scope,
     n: &NewUser,
@@ -200,6 +265,11 @@ async fn build_user(
         _ => {}
     }
     let phone = n.phone.as_deref().and_then(|p| parse_phone(p, &mut errors));
+    let id = Uuid::now_v7();
+    let (id_card_enc, id_card_bidx) = match n.id_card.as_deref() {
+        Some(x) => seal_id_card(app, zone.zone_id(), id, x, &mut errors)?,
+        None => (None, None),
+    };
     if let Some(r) = role
         && let Err(e) = r.password_profile().check(&n.password, &login)
     {
@@ -207,7 +277,9 @@ async fn build_user(
     }
     done(errors)?;
     Ok(UserRow {
-        id: Uuid::now_v7(),
+        id,
+        id_card_enc,
+        id_card_bidx,
         zone_id: zone.zone_id(),
         login,
         display_name,
@@ -228,13 +300,15 @@ async fn build_user(
 /// Creates a user in a zone on behalf of `by` (an actor, or the command line).
 pub async fn insert(app: &App, zone: &Scope, by: &By, n: NewUser, ctx: &RequestCtx) -> Result<UserRow, AppError> {
     let now = app.now();
-    let row = build_user(&app.db.conn(), zone, &n, now).await?;
+    let row = build_user(app, &app.db.conn(), zone, &n, now).await?;
+    let after = serde_json::to_value(audited(&app.keys, &row)?).ok();
     app.db
         .write(|c| {
-            let (row, by, ctx, zone) = (row.clone(), by.clone(), ctx.clone(), zone.clone());
+            let (row, by, ctx, zone, after) = (row.clone(), by.clone(), ctx.clone(), zone.clone(), after.clone());
             Box::pin(async move {
-                let u = q::insert_user(c, &zone, row).await.map_err(unique_as("user.login_taken"))?;
-                let e = Entry::new("user.create", "user", Some(u.id)).after(audited(&u));
+                let u = q::insert_user(c, &zone, row).await.map_err(user_unique)?;
+                let mut e = Entry::new("user.create", "user", Some(u.id));
+                e.after = after;
                 audit::record(c, now, &by, &ctx, e).await?;
                 Ok(u)
             })
@@ -256,6 +330,8 @@ pub struct UserPatch {
     pub department_id: Option<Option<Uuid>>,
     pub active: Option<bool>,
     pub phone: Option<Option<String>>,
+    /// `Some(None)` clears the ID card number.
+    pub id_card: Option<Option<String>>,
     /// An administrator's reset: the user must change it at next sign-in.
     pub password: Option<String>,
 }
@@ -309,6 +385,12 @@ pub async fn update(
     if let Some(ph) = &p.phone {
         u.phone = ph.as_deref().and_then(|x| parse_phone(x, &mut errors));
     }
+    if let Some(ic) = &p.id_card {
+        (u.id_card_enc, u.id_card_bidx) = match ic {
+            Some(x) => seal_id_card(app, u.zone_id, u.id, x, &mut errors)?,
+            None => (None, None),
+        };
+    }
     let now = app.now();
     let mut reset = false;
     if let Some(pw) = &p.password {
@@ -326,11 +408,14 @@ pub async fn update(
     }
     done(errors)?;
     let by = By::from(actor);
+    let (audit_before, audit_after) =
+        (serde_json::to_value(audited(&app.keys, &before)?).ok(), serde_json::to_value(audited(&app.keys, &u)?).ok());
     app.db
         .write(|c| {
             let (u, before, by, ctx, scope) = (u.clone(), before.clone(), by.clone(), ctx.clone(), scope.clone());
+            let (audit_before, audit_after) = (audit_before.clone(), audit_after.clone());
             Box::pin(async move {
-                if !q::update_user(c, &scope, &u).await? {
+                if !q::update_user(c, &scope, &u).await.map_err(user_unique)? {
                     return Err(AppError::PreconditionFailed);
                 }
                 if reset {
@@ -340,7 +425,8 @@ pub async fn update(
                     // SES-03: disabling, a new role or a reset take effect at once.
                     q::delete_user_sessions(c, u.zone_id, u.id, None).await?;
                 }
-                let mut e = Entry::new("user.update", "user", Some(u.id)).before(audited(&before)).after(audited(&u));
+                let mut e = Entry::new("user.update", "user", Some(u.id));
+                (e.before, e.after) = (audit_before, audit_after);
                 if reset {
                     e.action = "user.password_reset";
                 }
@@ -367,6 +453,73 @@ pub async fn unlock(app: &App, actor: &Actor, id: Uuid, ctx: &RequestCtx) -> Res
             })
         })
         .await
+}
+
+/// Which personal field a reveal shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevealField {
+    IdCard,
+    Phone,
+}
+
+impl RevealField {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "id_card" => Some(Self::IdCard),
+            "phone" => Some(Self::Phone),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::IdCard => "id_card",
+            Self::Phone => "phone",
+        }
+    }
+}
+
+/// PD-02: the full value of a masked field, for a holder of `personal.reveal` who gives a
+/// reason (4 to 200 characters). Audited as `personal.reveal` with the field and the reason,
+/// never the value, in the same transaction that reads it.
+pub async fn reveal(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    field: &str,
+    reason: &str,
+    ctx: &RequestCtx,
+) -> Result<String, AppError> {
+    actor.require(Permission::PersonalReveal)?;
+    let mut errors = Vec::new();
+    let f = RevealField::parse(field);
+    if f.is_none() {
+        errors.push(FieldError::new("field", "personal.field_unknown"));
+    }
+    let reason = reason.trim().to_owned();
+    if !(4..=200).contains(&reason.chars().count()) {
+        errors.push(FieldError::new("reason", "personal.reason_length"));
+    }
+    done(errors)?;
+    let f = f.ok_or(AppError::NotFound)?;
+    let scope = actor.scope();
+    let u = q::user(&app.db.conn(), &scope, id).await?.ok_or(AppError::NotFound)?;
+    let value = match f {
+        RevealField::IdCard => id_card_of(&app.keys, &u)?,
+        RevealField::Phone => u.phone.clone(),
+    }
+    .ok_or_else(|| AppError::field("field", "personal.no_value"))?;
+    let (by, now) = (By::from(actor), app.now());
+    app.db
+        .write(|c| {
+            let (by, ctx, reason) = (by.clone(), ctx.clone(), reason.clone());
+            Box::pin(async move {
+                let e = Entry::new("personal.reveal", "user", Some(id))
+                    .after(serde_json::json!({ "field": f.code(), "reason": reason }));
+                audit::record(c, now, &by, &ctx, e).await
+            })
+        })
+        .await?;
+    Ok(value)
 }
 
 /// The signed-in user's own row and zone (for "who am I").

@@ -10,6 +10,8 @@ pub enum Permission {
     UserWrite,
     /// Lift a sign-in lock (the security administrator's).
     UserUnlock,
+    /// See a full ID card number or phone number, with a reason (PD-02).
+    PersonalReveal,
     DepartmentRead,
     DepartmentWrite,
     RoleRead,
@@ -23,10 +25,11 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
+        Self::PersonalReveal,
         Self::DepartmentRead,
         Self::DepartmentWrite,
         Self::RoleRead,
@@ -44,6 +47,7 @@ impl Permission {
             Self::UserRead => "user.read",
             Self::UserWrite => "user.write",
             Self::UserUnlock => "user.unlock",
+            Self::PersonalReveal => "personal.reveal",
             Self::DepartmentRead => "department.read",
             Self::DepartmentWrite => "department.write",
             Self::RoleRead => "role.read",
@@ -178,6 +182,7 @@ impl Role {
             Self::SystemAdmin => &[
                 UserRead,
                 UserWrite,
+                PersonalReveal,
                 DepartmentRead,
                 DepartmentWrite,
                 RoleRead,
@@ -188,7 +193,9 @@ impl Role {
                 TokenOwn,
                 MetricsRead,
             ],
-            Self::SecurityAdmin => &[UserRead, UserUnlock, RoleRead, DepartmentRead, TokenOwn, MetricsRead],
+            Self::SecurityAdmin => {
+                &[UserRead, UserUnlock, PersonalReveal, RoleRead, DepartmentRead, TokenOwn, MetricsRead]
+            }
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
             Self::ZoneLeader => &[UserRead, DepartmentRead, RoleRead, ParkRead, EnterpriseRead, TokenOwn],
             Self::DepartmentStaff | Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn],

@@ -1,3 +1,4 @@
+mod id_card;
 mod identity;
 mod layering;
 mod uscc;

@@ -13,6 +13,10 @@ pub struct Model {
     pub department_id: Option<Uuid>,
     pub enterprise_id: Option<Uuid>,
     pub phone: Option<String>,
+    /// `v<version>:base64(nonce || ciphertext)`, AES-256-GCM (PD-01).
+    pub id_card_enc: Option<String>,
+    /// Hex HMAC-SHA256 of the number under the index key: equality search and uniqueness.
+    pub id_card_bidx: Option<String>,
     pub password_hash: String,
     pub password_changed_at: DateTimeUtc,
     pub password_expires_at: Option<DateTimeUtc>,

@@ -374,6 +374,7 @@ async fn az01_every_role_gets_exactly_its_permissions_deny_by_default() {
             department_id: None,
             enterprise_id: ent,
             phone: None,
+            id_card: None,
         };
         yuanqu_app::identity::users::insert(
             &t.app,

@@ -29,6 +29,7 @@ impl Env {
             .env("YUANQU_DATABASE_URL", database_url)
             .env("YUANQU_LOG_JSON", "false")
             .env_remove("YUANQU_TEST_DATABASE_URL")
+            .env_remove("YUANQU_DATA_KEY")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -298,4 +299,41 @@ fn audit_retention_below_the_floor_is_refused_at_start() {
         .unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("180"));
+}
+
+/// Every stored ID card ciphertext of the database.
+fn id_card_values(db: &Path) -> Vec<String> {
+    tokio_rt().block_on(async {
+        let d = yuanqu_store::Db::connect(&format!("sqlite://{}", db.display()), 1).await.unwrap();
+        let v =
+            yuanqu_store::personal::encrypted_batch(&d.conn(), "app_user", "id_card_enc", None, 1000).await.unwrap();
+        d.close().await.unwrap();
+        v.into_iter().map(|v| v.value).collect()
+    })
+}
+
+/// PD-01: the first start creates a private key file beside the database; `rotate-key` adds
+/// version 2 to it and re-encrypts every value in batches; a key file others may read is
+/// refused at start.
+#[test]
+fn rotate_key_adds_a_version_and_reencrypts_every_value() {
+    use std::os::unix::fs::PermissionsExt;
+    let e = Env::new();
+    e.ok(&["demo", "--password", "Demo-Pass-2026!x"], None);
+    let key_file = e.dir.path().join("data-key");
+    assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    let before = id_card_values(&e.db());
+    assert_eq!(before.len(), 11, "every demo account has an ID card number");
+    assert!(before.iter().all(|v| v.starts_with("v1:")));
+    let out = e.ok(&["rotate-key", "--batch", "4"], None);
+    assert!(out.contains("version 2") && out.contains("re-encrypted 11 values"), "{out}");
+    let keys = std::fs::read_to_string(&key_file).unwrap();
+    assert!(keys.lines().any(|l| l.starts_with("1:")) && keys.lines().any(|l| l.starts_with("2:")), "{keys}");
+    assert!(id_card_values(&e.db()).iter().all(|v| v.starts_with("v2:")));
+    assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    e.ok(&["verify-audit"], None);
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = e.fails(&["migrate"], None);
+    assert!(err.contains("chmod 600"), "{err}");
 }
