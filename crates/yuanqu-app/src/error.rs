@@ -25,6 +25,8 @@ pub enum AppError {
     PreconditionFailed,
     #[error("precondition required")]
     PreconditionRequired,
+    #[error("file refused: {0:?}")]
+    File(crate::files::FileRejection),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -49,6 +51,7 @@ impl AppError {
             Self::Conflict(c) => c,
             Self::PreconditionFailed => "precondition.failed",
             Self::PreconditionRequired => "precondition.required",
+            Self::File(r) => r.code(),
             Self::Store(StoreError::Busy) => "busy",
             Self::Store(_) | Self::Internal(_) => "internal",
         }

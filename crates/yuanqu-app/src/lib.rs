@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod clock;
 pub mod error;
+pub mod files;
 pub mod identity;
 pub mod secret;
 
@@ -24,6 +25,8 @@ pub struct AppConfig {
     pub lock_threshold: i32,
     pub lock_window: chrono::Duration,
     pub lock_duration: chrono::Duration,
+    /// Uploaded files (IV-02).
+    pub files: files::FilesConfig,
 }
 
 impl Default for AppConfig {
@@ -33,6 +36,7 @@ impl Default for AppConfig {
             lock_threshold: 5,
             lock_window: chrono::Duration::minutes(15),
             lock_duration: chrono::Duration::minutes(15),
+            files: files::FilesConfig::default(),
         }
     }
 }
