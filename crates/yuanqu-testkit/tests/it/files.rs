@@ -405,7 +405,26 @@ async fn iv02_every_bad_upload_gets_its_own_code_and_leaves_nothing_on_disk_or_i
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "file.missing"));
     let r = t.send(Req::new(Method::POST, "/api/v1/files").as_(&s).raw(TINY_PDF.to_vec(), "application/pdf")).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "request.unsupported_media_type"));
+    // A large decoy part before a small file counts too: the limit is on the whole body.
+    let boundary = "decoy-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n").into_bytes();
+    body.resize(body.len() + 20 * 1024 * 1024 + 1, b'x');
+    body.extend(
+        format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend(TINY_PDF);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = t
+        .send(
+            Req::new(Method::POST, "/api/v1/files")
+                .as_(&s)
+                .raw(body, &format!("multipart/form-data; boundary={boundary}")),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::PAYLOAD_TOO_LARGE, "file.too_large"), "decoy part");
     assert_eq!(counts(&t, z1.zone_id).await, (0, 0));
+    assert!(files_on_disk(t.files_dir.path()).is_empty());
 
     // What is allowed, by its bytes: each kind once.
     let good: Vec<(&str, Vec<u8>, &str, &str)> = vec![
