@@ -180,11 +180,55 @@ pub fn png_end(b: &[u8]) -> Option<usize> {
 /// PDF names that run something: JavaScript, or launching another program.
 const ACTIVE_NAMES: &[&[u8]] = &[b"JavaScript", b"JS", b"Launch"];
 
+/// Most bytes inflated from a PDF's compressed streams while looking for active content; a PDF
+/// that needs more cannot be checked and is refused.
+const MAX_PDF_INFLATED: u64 = 64 * 1024 * 1024;
+
 fn pdf(bytes: &[u8]) -> Result<Inspected, FileRejection> {
-    if pdf_names(bytes).any(|n| ACTIVE_NAMES.contains(&n.as_slice())) {
+    let active = |b: &[u8]| pdf_names(b).any(|n| ACTIVE_NAMES.contains(&n.as_slice()));
+    if active(bytes) {
         return Err(FileRejection::PdfActiveContent);
     }
+    // Object streams (PDF 1.5) hide dictionaries inside Flate-compressed streams: look there too.
+    let mut budget = MAX_PDF_INFLATED;
+    for stream in pdf_streams(bytes) {
+        let mut out = Vec::new();
+        let read = flate2::read::ZlibDecoder::new(stream).take(budget + 1).read_to_end(&mut out);
+        if out.len() as u64 > budget {
+            return Err(FileRejection::TypeNotAllowed);
+        }
+        budget -= out.len() as u64;
+        // A stream that is not zlib (another filter, or plain) reads as an error or nothing.
+        if (read.is_ok() || !out.is_empty()) && active(&out) {
+            return Err(FileRejection::PdfActiveContent);
+        }
+    }
     Ok(Inspected { kind: FileKind::Pdf, stored: bytes.to_vec(), thumbnail: None, width: None, height: None })
+}
+
+/// The raw content of every `stream … endstream` in the file.
+fn pdf_streams(b: &[u8]) -> impl Iterator<Item = &[u8]> + '_ {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let at = i + find(b.get(i..)?, b"stream")?;
+            let mut start = at + b"stream".len();
+            i = start;
+            // `endstream` also contains `stream`: skip it.
+            if at >= 3 && &b[at - 3..at] == b"end" {
+                continue;
+            }
+            match b.get(start..start + 2) {
+                Some([b'\r', b'\n']) => start += 2,
+                Some([b'\n', _]) => start += 1,
+                _ => continue,
+            }
+            let end = start + find(b.get(start..)?, b"endstream")?;
+            i = end + b"endstream".len();
+            return Some(&b[start..end]);
+        }
+    })
 }
 
 /// Every name token (`/Name`) in the file, `#xx` escapes decoded (so `/J#61vaScript` is

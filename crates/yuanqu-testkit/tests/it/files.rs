@@ -117,6 +117,21 @@ const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessing
 const XLSM: &str = "application/vnd.ms-excel.sheet.macroEnabled.main+xml";
 const DOCM: &str = "application/vnd.ms-word.document.macroEnabled.main+xml";
 
+/// A PDF 1.5 whose catalog's OpenAction sits in a Flate-compressed object stream.
+fn pdf_with_compressed_script() -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(b"2 0 << /S /JavaScript /JS (app.alert(1)) >>").unwrap();
+    let packed = z.finish().unwrap();
+    let mut out = format!(
+        "%PDF-1.5\n1 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {} >>\nstream\n",
+        packed.len()
+    )
+    .into_bytes();
+    out.extend(packed);
+    out.extend(b"\nendstream\nendobj\ntrailer << /Root 3 0 R >>\n%%EOF\n");
+    out
+}
+
 fn pdf_with(body: &str) -> Vec<u8> {
     format!("%PDF-1.7\n1 0 obj << /Type /Catalog {body} >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
 }
@@ -374,6 +389,14 @@ async fn iv02_every_bad_upload_gets_its_own_code_and_leaves_nothing_on_disk_or_i
             "a.pdf",
             "application/pdf",
             pdf_with("/OpenAction << /S /J#61vaScript >>"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file.pdf_active_content",
+        ),
+        (
+            "a PDF with JavaScript in a compressed object stream",
+            "a.pdf",
+            "application/pdf",
+            pdf_with_compressed_script(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "file.pdf_active_content",
         ),
