@@ -48,12 +48,15 @@ const CODES = [
   'password.wrong', 'password.too_long', 'phone.format', 'code.format', 'range', 'not_allowed', 'unknown_field', 'invalid',
   'busy', 'user.id_card_taken', 'id_card.format', 'id_card.legacy_15_digit', 'id_card.check_char', 'id_card.birth_date',
   'id_card.region', 'personal.reason_length', 'personal.field_unknown', 'personal.no_value',
+  'file.type_not_allowed', 'file.macro', 'file.too_large', 'file.too_many_pixels', 'file.trailing_data',
+  'file.pdf_active_content', 'file.corrupt', 'file.missing',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
 const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
   'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read',
-  'personal.reveal'];
+  'personal.reveal',
+  'file.upload', 'file.read'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

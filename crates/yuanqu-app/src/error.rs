@@ -28,6 +28,8 @@ pub enum AppError {
     PreconditionFailed,
     #[error("precondition required")]
     PreconditionRequired,
+    #[error("file refused: {0:?}")]
+    File(crate::files::FileRejection),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -52,6 +54,7 @@ impl AppError {
             Self::Conflict(c) | Self::ConflictField { code: c, .. } => c,
             Self::PreconditionFailed => "precondition.failed",
             Self::PreconditionRequired => "precondition.required",
+            Self::File(r) => r.code(),
             Self::Store(StoreError::Busy) => "busy",
             Self::Store(_) | Self::Internal(_) => "internal",
         }

@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod clock;
 pub mod error;
+pub mod files;
 pub mod identity;
 pub mod personal;
 pub mod secret;
@@ -25,6 +26,8 @@ pub struct AppConfig {
     pub lock_threshold: i32,
     pub lock_window: chrono::Duration,
     pub lock_duration: chrono::Duration,
+    /// Uploaded files (IV-02).
+    pub files: files::FilesConfig,
 }
 
 impl Default for AppConfig {
@@ -34,6 +37,7 @@ impl Default for AppConfig {
             lock_threshold: 5,
             lock_window: chrono::Duration::minutes(15),
             lock_duration: chrono::Duration::minutes(15),
+            files: files::FilesConfig::default(),
         }
     }
 }

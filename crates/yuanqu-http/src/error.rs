@@ -66,6 +66,7 @@ impl From<AppError> for ApiError {
             }
             AppError::PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "The record was changed by someone else"),
             AppError::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "If-Match is required"),
+            AppError::File(r) => file_status(*r),
             AppError::Store(yuanqu_store::StoreError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "Busy, try again"),
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %e, "internal error");
@@ -86,6 +87,24 @@ impl From<AppError> for ApiError {
             _ => {}
         }
         out
+    }
+}
+
+fn file_status(r: yuanqu_app::files::FileRejection) -> (StatusCode, &'static str) {
+    use yuanqu_app::files::FileRejection as R;
+    match r {
+        R::TypeNotAllowed => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Only JPEG, PNG, PDF, xlsx and docx files are accepted")
+        }
+        R::Macro => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Office files with macros are not accepted"),
+        R::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "The file is too large"),
+        R::TooManyPixels => (StatusCode::UNPROCESSABLE_ENTITY, "The image has too many pixels"),
+        R::TrailingData => (StatusCode::UNPROCESSABLE_ENTITY, "The image has data after its end"),
+        R::PdfActiveContent => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "PDFs with scripts or launch actions are not accepted")
+        }
+        R::Corrupt => (StatusCode::UNPROCESSABLE_ENTITY, "The image cannot be read"),
+        R::Missing => (StatusCode::BAD_REQUEST, "Send the file in the multipart field `file`"),
     }
 }
 

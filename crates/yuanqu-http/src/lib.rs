@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod identity;
 pub mod ops;
 pub mod policy;
@@ -90,6 +91,7 @@ impl AppState {
         identity::list_parks, identity::create_park, identity::update_park,
         identity::list_enterprises, identity::create_enterprise, identity::get_enterprise,
         identity::list_tokens, identity::create_token, identity::revoke_token,
+        files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -181,6 +183,15 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/tokens", get_!(i::list_tokens).post(i::create_token))?;
     let r = r.add(Method::POST, "/api/v1/tokens", MethodRouter::new())?;
     let r = r.add(Method::DELETE, "/api/v1/tokens/{id}", on(MethodFilter::DELETE, i::revoke_token))?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/files",
+        // The upload counts its own bytes against the files limit while it streams in.
+        on(MethodFilter::POST, files::upload).layer(DefaultBodyLimit::disable()),
+    )?;
+    let r = r.add(Method::GET, "/api/v1/files/{id}", get_!(files::get_file))?;
+    let r = r.add(Method::GET, "/api/v1/files/{id}/content", get_!(files::content))?;
+    let r = r.add(Method::GET, "/api/v1/files/{id}/thumbnail", get_!(files::thumbnail))?;
     let r = r.add(Method::GET, "/api/v1/audit", get_!(audit::search))?;
     let r = r.add(Method::GET, "/api/v1/audit/verify", get_!(audit::verify))?;
     let r = r.add(Method::GET, "/healthz", get_!(ops::healthz))?;

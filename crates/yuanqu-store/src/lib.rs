@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod dialect;
 pub mod entity;
+pub mod files;
 pub mod identity;
 pub mod migration;
 pub mod personal;

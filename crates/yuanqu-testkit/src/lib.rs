@@ -94,6 +94,8 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<ManualClock>,
     pub router: Router,
+    /// Where this app's uploaded files are stored.
+    pub files_dir: tempfile::TempDir,
 }
 
 /// A signed-in client: the session cookie and the CSRF token.
@@ -111,6 +113,7 @@ pub struct Res {
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Res {
@@ -160,6 +163,17 @@ impl Req {
         self.body = Some(v.to_string().into_bytes());
         self.header("content-type", "application/json")
     }
+    /// A `multipart/form-data` body with one file part.
+    pub fn multipart(self, field: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> Self {
+        let boundary = "yuanqu-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.raw(body, &format!("multipart/form-data; boundary={boundary}"))
+    }
     pub fn raw(mut self, bytes: Vec<u8>, content_type: &str) -> Self {
         self.body = Some(bytes);
         self.header("content-type", content_type)
@@ -194,9 +208,12 @@ impl TestApp {
         let tdb = TestDb::new().await?;
         let start = chrono::DateTime::parse_from_rfc3339("2026-11-26T09:00:00+08:00")?.with_timezone(&chrono::Utc);
         let clock = Arc::new(ManualClock::new(start));
-        let app = App::new(tdb.db.clone(), clock.clone(), AppConfig::default()).with_keys(keys);
+        let files_dir = tempfile::tempdir()?;
+        let mut config = AppConfig::default();
+        config.files.dir = files_dir.path().join("files");
+        let app = App::new(tdb.db.clone(), clock.clone(), config).with_keys(keys);
         let router = yuanqu_http::router(AppState::new(app.clone(), http, None))?;
-        Ok(Self { tdb, app, clock, router })
+        Ok(Self { tdb, app, clock, router, files_dir })
     }
 
     pub async fn send(&self, r: Req) -> Res {
@@ -215,7 +232,7 @@ impl TestApp {
         let bytes = res.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Res { status, headers, body, text }
+        Res { status, headers, body, text, bytes: bytes.to_vec() }
     }
 
     pub async fn get(&self, path: &str, s: &Session) -> Res {

@@ -17,6 +17,7 @@ pub enum Target {
     Park,
     Enterprise,
     ApiToken,
+    File,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +59,21 @@ pub const ID_OPERATIONS: &[IdOp] = &[
     IdOp { method: "PATCH", path: "/api/v1/parks/{id}", target: Target::Park, body: || json!({"name": "改名"}) },
     IdOp { method: "GET", path: "/api/v1/enterprises/{id}", target: Target::Enterprise, body: none },
     IdOp { method: "DELETE", path: "/api/v1/tokens/{id}", target: Target::ApiToken, body: none },
+    IdOp { method: "GET", path: "/api/v1/files/{id}", target: Target::File, body: none },
+    IdOp { method: "GET", path: "/api/v1/files/{id}/content", target: Target::File, body: none },
+    IdOp { method: "GET", path: "/api/v1/files/{id}/thumbnail", target: Target::File, body: none },
 ];
+
+/// A small, harmless PDF.
+pub const TINY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+async fn upload(t: &TestApp, s: &Session) -> anyhow::Result<Uuid> {
+    let r = t
+        .send(Req::new(Method::POST, "/api/v1/files").as_(s).multipart("file", "a.pdf", "application/pdf", TINY_PDF))
+        .await;
+    anyhow::ensure!(r.status == StatusCode::CREATED, "upload: {}", r.text);
+    Ok(r.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default())
+}
 
 /// Policy routes that take an ID but are missing from [`ID_OPERATIONS`].
 pub fn uncovered() -> Vec<String> {
@@ -80,6 +95,10 @@ pub struct World {
     pub z2_admin: Session,
     pub z1_ent_a: Session,
     pub z2_token: Uuid,
+    /// A file Z2's administrator uploaded.
+    pub z2_file: Uuid,
+    /// A file enterprise B of Z1 uploaded.
+    pub z1_ent_b_file: Uuid,
 }
 
 impl World {
@@ -94,7 +113,10 @@ impl World {
         let tok = t.post("/api/v1/tokens", &z2_admin, json!({"name": "z2 script"})).await;
         anyhow::ensure!(tok.status == StatusCode::CREATED, "token: {}", tok.text);
         let z2_token = tok.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
-        Ok(Self { t, z1, z2, z1_admin, z1_security, z2_admin, z1_ent_a, z2_token })
+        let z2_file = upload(&t, &z2_admin).await?;
+        let z1_ent_b = t.login("z1", "ent-b", PASSWORD).await;
+        let z1_ent_b_file = upload(&t, &z1_ent_b).await?;
+        Ok(Self { t, z1, z2, z1_admin, z1_security, z2_admin, z1_ent_a, z2_token, z2_file, z1_ent_b_file })
     }
 
     /// A Z1 account whose role holds the operation's permission (so the answer is about the
@@ -115,6 +137,7 @@ impl World {
             Target::Park => self.z2.park_id,
             Target::Enterprise => self.z2.enterprise_a,
             Target::ApiToken => self.z2_token,
+            Target::File => self.z2_file,
         }
     }
 
@@ -161,9 +184,14 @@ impl World {
                 failures
                     .push(format!("Z1 admin: {} {} with Z2's id → {} {}", op.method, op.path, res.status, res.text));
             }
-            // An enterprise account reaching the other enterprise of its own zone.
-            if op.target == Target::Enterprise {
-                let res = self.send(op, self.z1.enterprise_b, &self.z1_ent_a).await;
+            // An enterprise account reaching the other enterprise (or its upload) in its own zone.
+            let other = match op.target {
+                Target::Enterprise => Some(self.z1.enterprise_b),
+                Target::File => Some(self.z1_ent_b_file),
+                _ => None,
+            };
+            if let Some(other) = other {
+                let res = self.send(op, other, &self.z1_ent_a).await;
                 if res.status != StatusCode::NOT_FOUND {
                     failures.push(format!(
                         "enterprise A: {} {} with B's id → {} {}",
@@ -185,6 +213,7 @@ impl World {
             self.z2.enterprise_a,
             self.z2.enterprise_b,
             self.z2_token,
+            self.z2_file,
         ]
         .iter()
         .map(Uuid::to_string)

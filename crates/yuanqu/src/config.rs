@@ -26,6 +26,11 @@ pub struct Config {
     pub audit_retention_days: u32,
     pub login_per_minute: u32,
     pub body_limit_bytes: usize,
+    /// Where uploaded files live. Unset: `files/` beside the SQLite file, or `./data/files` on
+    /// PostgreSQL.
+    pub files_dir: Option<PathBuf>,
+    /// Largest file upload (IV-02).
+    pub upload_limit_bytes: usize,
     pub log_level: String,
     pub log_json: bool,
     /// The data key file (PD-01); default `<data dir>/data-key`, the data dir being the SQLite
@@ -46,6 +51,8 @@ impl Default for Config {
             audit_retention_days: 180,
             login_per_minute: 30,
             body_limit_bytes: 1024 * 1024,
+            files_dir: None,
+            upload_limit_bytes: 20 * 1024 * 1024,
             log_level: "info,sea_orm_migration=warn,sqlx=warn".into(),
             log_json: true,
             data_key_file: None,
@@ -90,24 +97,12 @@ impl Config {
         Some(PathBuf::from(path))
     }
 
-    /// Where the SQLite file lives (`./data` for PostgreSQL deployments).
-    pub fn data_dir(&self) -> PathBuf {
-        match self.sqlite_path().as_deref().and_then(|p| p.parent()) {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            Some(_) => PathBuf::from("."),
-            None => PathBuf::from("./data"),
-        }
-    }
-
-    /// Uploaded files: `<data dir>/files`.
-    pub fn files_dir(&self) -> PathBuf {
-        self.data_dir().join("files")
-    }
-
     /// Where the data keys are kept when `YUANQU_DATA_KEY` is not set: `data_key_file`, else
     /// `<data dir>/data-key`.
     pub fn data_key_path(&self) -> PathBuf {
-        self.data_key_file.clone().unwrap_or_else(|| self.data_dir().join("data-key"))
+        self.data_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir().unwrap_or_else(|| PathBuf::from("./data")).join("data-key"))
     }
 
     pub fn redacted_url(&self) -> String {
@@ -120,8 +115,34 @@ impl Config {
         }
     }
 
+    /// The folder the SQLite file is in (`.` for a bare file name); `None` on PostgreSQL.
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        self.sqlite_path().map(|p| match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+    }
+
+    /// Where uploaded files live: `files_dir` if set, else `<data dir>/files` on SQLite, else
+    /// `./data/files`. Backups must include this folder.
+    pub fn files_dir(&self) -> PathBuf {
+        match (&self.files_dir, self.data_dir()) {
+            (Some(d), _) => d.clone(),
+            (None, Some(data)) => data.join("files"),
+            (None, None) => PathBuf::from("./data/files"),
+        }
+    }
+
     pub fn app_config(&self) -> yuanqu_app::AppConfig {
-        yuanqu_app::AppConfig { audit_retention_days: self.audit_retention_days, ..Default::default() }
+        yuanqu_app::AppConfig {
+            audit_retention_days: self.audit_retention_days,
+            files: yuanqu_app::files::FilesConfig {
+                dir: self.files_dir(),
+                max_bytes: self.upload_limit_bytes,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
     }
 
     pub fn http_config(&self) -> Result<yuanqu_http::HttpConfig> {
@@ -131,7 +152,7 @@ impl Config {
             body_limit: self.body_limit_bytes,
             login_per_minute: self.login_per_minute,
             request_timeout: Duration::from_secs(30),
-            data_dir: self.sqlite_path().map(|_| self.data_dir()),
+            data_dir: self.data_dir(),
             ..yuanqu_http::HttpConfig::default()
         })
     }
@@ -146,6 +167,21 @@ mod tests {
         let cfg = Config { audit_retention_days: 90, ..Config::default() };
         assert!(cfg.check().unwrap_err().to_string().contains("180"));
         assert!(Config::default().check().is_ok());
+    }
+
+    #[test]
+    fn files_live_beside_the_sqlite_file_unless_configured() {
+        let cases = [
+            ("sqlite:///var/lib/yuanqu/yuanqu.db?mode=rwc", None, "/var/lib/yuanqu/files"),
+            ("sqlite://yuanqu.db", None, "./files"),
+            ("postgres://yq@db/yuanqu", None, "./data/files"),
+            ("postgres://yq@db/yuanqu", Some("/srv/files"), "/srv/files"),
+            ("sqlite://./data/yuanqu.db", Some("/srv/files"), "/srv/files"),
+        ];
+        for (url, set, want) in cases {
+            let cfg = Config { database_url: url.into(), files_dir: set.map(PathBuf::from), ..Config::default() };
+            assert_eq!(cfg.files_dir(), PathBuf::from(want), "{url}");
+        }
     }
 
     #[test]

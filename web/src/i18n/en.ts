@@ -300,6 +300,13 @@ const en: Messages = {
     token: { own: 'Manage own API tokens' },
     audit: { read: 'View the audit log' },
     metrics: { read: 'View metrics' },
+    file: { upload: 'Upload files', read: 'View files' },
+  },
+  upload: {
+    button: 'Choose a file',
+    hint: 'JPEG, PNG, PDF, xlsx or docx, up to 20 MiB each; location data is removed from photos',
+    done: 'Uploaded: {name}',
+    thumbnail: 'Thumbnail',
   },
   errors: {
     request: {
@@ -359,6 +366,16 @@ const en: Messages = {
     not_allowed: 'Not allowed here',
     unknown_field: 'Unknown field',
     invalid: 'Invalid value',
+    file: {
+      type_not_allowed: 'Only JPEG, PNG, PDF, xlsx and docx files are accepted (judged by their content)',
+      macro: 'Office files with macros are not accepted',
+      too_large: 'The file is too large (20 MiB at most)',
+      too_many_pixels: 'The image has too many pixels (40 megapixels and 10,000 px a side at most)',
+      trailing_data: 'The image has other data after its end',
+      pdf_active_content: 'PDFs with scripts or launch actions are not accepted',
+      corrupt: 'The image is damaged and cannot be read',
+      missing: 'Choose a file to upload',
+    },
     busy: 'The server is busy, try again',
     rate_limited: 'Too many requests; try again in {seconds} seconds',
     internal: 'Internal server error; please try again later',

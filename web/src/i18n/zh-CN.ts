@@ -298,6 +298,13 @@ export default {
     token: { own: '管理自己的 API 令牌' },
     audit: { read: '查看审计日志' },
     metrics: { read: '查看运行指标' },
+    file: { upload: '上传文件', read: '查看文件' },
+  },
+  upload: {
+    button: '选择文件',
+    hint: '支持 JPEG、PNG、PDF、xlsx、docx，单个文件不超过 20 MiB；照片会去除位置信息',
+    done: '已上传：{name}',
+    thumbnail: '缩略图',
   },
   errors: {
     request: {
@@ -357,6 +364,16 @@ export default {
     not_allowed: '此处不允许填写',
     unknown_field: '未知字段',
     invalid: '值无效',
+    file: {
+      type_not_allowed: '只接受 JPEG、PNG、PDF、xlsx 和 docx 文件（按文件内容判断）',
+      macro: '不接受含宏的 Office 文件',
+      too_large: '文件过大（不超过 20 MiB）',
+      too_many_pixels: '图片像素过多（不超过 4000 万像素，边长不超过 10000 像素）',
+      trailing_data: '图片结尾后附带了其他数据',
+      pdf_active_content: '不接受含脚本或启动动作的 PDF',
+      corrupt: '图片已损坏，无法读取',
+      missing: '请选择要上传的文件',
+    },
     busy: '服务器繁忙，请稍后重试',
     rate_limited: '请求过于频繁，请 {seconds} 秒后再试',
     internal: '服务器内部错误，请稍后重试',

@@ -22,10 +22,14 @@ pub enum Permission {
     TokenOwn,
     AuditRead,
     MetricsRead,
+    /// Upload a file (IV-02).
+    FileUpload,
+    /// Read files in one's data scope.
+    FileRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 16] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -40,6 +44,8 @@ impl Permission {
         Self::TokenOwn,
         Self::AuditRead,
         Self::MetricsRead,
+        Self::FileUpload,
+        Self::FileRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -58,6 +64,8 @@ impl Permission {
             Self::TokenOwn => "token.own",
             Self::AuditRead => "audit.read",
             Self::MetricsRead => "metrics.read",
+            Self::FileUpload => "file.upload",
+            Self::FileRead => "file.read",
         }
     }
 }
@@ -192,16 +200,30 @@ impl Role {
                 EnterpriseWrite,
                 TokenOwn,
                 MetricsRead,
+                FileUpload,
+                FileRead,
             ],
-            Self::SecurityAdmin => {
-                &[UserRead, UserUnlock, PersonalReveal, RoleRead, DepartmentRead, TokenOwn, MetricsRead]
-            }
+            Self::SecurityAdmin => &[
+                UserRead,
+                UserUnlock,
+                PersonalReveal,
+                RoleRead,
+                DepartmentRead,
+                TokenOwn,
+                MetricsRead,
+                FileUpload,
+                FileRead,
+            ],
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
-            Self::ZoneLeader => &[UserRead, DepartmentRead, RoleRead, ParkRead, EnterpriseRead, TokenOwn],
-            Self::DepartmentStaff | Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn],
-            Self::BranchSecretary | Self::Worker => &[],
-            Self::Inspector => &[ParkRead, EnterpriseRead],
-            Self::Enterprise => &[EnterpriseRead, TokenOwn],
+            Self::ZoneLeader => {
+                &[UserRead, DepartmentRead, RoleRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead]
+            }
+            Self::DepartmentStaff | Self::PartyStaff => {
+                &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead]
+            }
+            Self::BranchSecretary | Self::Worker => &[FileUpload, FileRead],
+            Self::Inspector => &[ParkRead, EnterpriseRead, FileUpload, FileRead],
+            Self::Enterprise => &[EnterpriseRead, TokenOwn, FileUpload, FileRead],
             Self::ProvinceObserver => &[ParkRead],
         }
     }
@@ -222,6 +244,15 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(r.has(Permission::AuditRead), r == Role::AuditAdmin, "{r:?}");
             assert_eq!(r.has(Permission::UserWrite), r == Role::SystemAdmin, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn every_role_but_the_observer_and_the_auditor_may_upload_and_read_files() {
+        for r in Role::ALL {
+            let expected = !matches!(r, Role::ProvinceObserver | Role::AuditAdmin);
+            assert_eq!(r.has(Permission::FileUpload), expected, "{r:?}");
+            assert_eq!(r.has(Permission::FileRead), expected, "{r:?}");
         }
     }
 

@@ -5,6 +5,8 @@ pub mod audit_chain;
 pub mod audit_log;
 pub mod department;
 pub mod enterprise;
+pub mod file;
+pub mod file_blob;
 pub mod login_throttle;
 pub mod park;
 pub mod password_history;
