@@ -194,4 +194,28 @@ mod tests {
             Ok(())
         });
     }
+
+    /// PD-01: `YUANQU_DATA_KEY` is the key itself, never a configuration key (and never an
+    /// "unknown key" error); the key file sits beside the SQLite database unless configured.
+    #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail API returns its own large error")]
+    fn the_data_key_comes_from_its_variable_or_a_file_beside_the_database() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("YUANQU_DATA_KEY", "index:AAAA,1:AAAA");
+            jail.set_env("YUANQU_DATABASE_URL", "sqlite:///srv/yq/yuanqu.db?mode=rwc");
+            let cfg = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(cfg.data_key_path(), PathBuf::from("/srv/yq/data-key"));
+            jail.set_env("YUANQU_DATABASE_URL", "postgres://u@h/db");
+            assert_eq!(
+                Config::load(None).map_err(|e| e.to_string())?.data_key_path(),
+                PathBuf::from("./data/data-key")
+            );
+            jail.set_env("YUANQU_DATA_KEY_FILE", "/etc/yuanqu/data-key");
+            assert_eq!(
+                Config::load(None).map_err(|e| e.to_string())?.data_key_path(),
+                PathBuf::from("/etc/yuanqu/data-key")
+            );
+            Ok(())
+        });
+    }
 }
