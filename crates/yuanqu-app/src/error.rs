@@ -25,6 +25,16 @@ pub enum AppError {
     PreconditionFailed,
     #[error("precondition required")]
     PreconditionRequired,
+    #[error("idempotency key reused with another request")]
+    IdempotencyKeyReused,
+    #[error("second factor required")]
+    SecondFactorRequired,
+    #[error("second factor enrolment required")]
+    SecondFactorEnrolmentRequired,
+    #[error("wrong second-factor code")]
+    InvalidCode,
+    #[error("second factor locked")]
+    CodeLocked { retry_after_secs: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -49,6 +59,11 @@ impl AppError {
             Self::Conflict(c) => c,
             Self::PreconditionFailed => "precondition.failed",
             Self::PreconditionRequired => "precondition.required",
+            Self::IdempotencyKeyReused => "idempotency.key_reused",
+            Self::SecondFactorRequired => "auth.second_factor_required",
+            Self::SecondFactorEnrolmentRequired => "auth.second_factor_enrolment_required",
+            Self::InvalidCode => "auth.totp_invalid",
+            Self::CodeLocked { .. } => "auth.totp_locked",
             Self::Store(StoreError::Busy) => "busy",
             Self::Store(_) | Self::Internal(_) => "internal",
         }

@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod clock;
 pub mod error;
+pub mod idempotency;
 pub mod identity;
 pub mod secret;
 

@@ -64,6 +64,15 @@ impl From<AppError> for ApiError {
             AppError::Conflict(_) => (StatusCode::CONFLICT, "Conflicts with existing data"),
             AppError::PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "The record was changed by someone else"),
             AppError::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "If-Match is required"),
+            AppError::IdempotencyKeyReused => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "This Idempotency-Key was used for another request")
+            }
+            AppError::SecondFactorRequired => (StatusCode::FORBIDDEN, "Enter the code of your authenticator first"),
+            AppError::SecondFactorEnrolmentRequired => {
+                (StatusCode::FORBIDDEN, "Set up a second factor (authenticator app) first")
+            }
+            AppError::InvalidCode => (StatusCode::UNAUTHORIZED, "Wrong or used code"),
+            AppError::CodeLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many wrong codes, wait a minute"),
             AppError::Store(yuanqu_store::StoreError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "Busy, try again"),
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %e, "internal error");
@@ -76,7 +85,9 @@ impl From<AppError> for ApiError {
                 out.errors =
                     errs.into_iter().map(|f| FieldErrorDto { field: f.field, code: f.code.to_owned() }).collect();
             }
-            AppError::Locked { retry_after_secs } => out.retry_after = Some(retry_after_secs),
+            AppError::Locked { retry_after_secs } | AppError::CodeLocked { retry_after_secs } => {
+                out.retry_after = Some(retry_after_secs)
+            }
             AppError::Store(yuanqu_store::StoreError::Busy) => out.retry_after = Some(1),
             _ => {}
         }

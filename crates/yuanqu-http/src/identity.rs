@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use yuanqu_app::idempotency::Respond;
 use yuanqu_app::identity::{auth, org, tokens, users};
 use yuanqu_app::{Actor, Page};
 use yuanqu_domain::identity::{Permission, Role};
@@ -15,7 +16,7 @@ use yuanqu_store::identity::{ApiTokenRow, DepartmentRow, EnterpriseRow, ParkRow,
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{Body, IfMatch, Me, RequestCtxX, etag};
+use crate::extract::{Body, Idempotent, IfMatch, Me, RequestCtxX, created, etag};
 use crate::security::SESSION_COOKIE;
 
 // ---------------------------------------------------------------- DTOs
@@ -427,14 +428,18 @@ pub async fn list_users(
     Ok(Json(user_page(users::list(&st.app, &actor, &f, page).await?, page)))
 }
 
+fn to_json<T: Serialize>(v: T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
 /// Create a user.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserDto,
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = UserDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_user(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewUserDto>,
+    Idempotent { key, body: b }: Idempotent<NewUserDto>,
 ) -> ApiResult<Response> {
     let n = users::NewUser {
         login: b.login,
@@ -445,8 +450,9 @@ pub async fn create_user(
         enterprise_id: b.enterprise_id,
         phone: b.phone,
     };
-    let u = users::create(&st.app, &actor, n, &ctx).await?;
-    Ok((StatusCode::CREATED, etag(u.version), Json(UserDto::from(u))).into_response())
+    let respond: Respond<users::UserView> = std::sync::Arc::new(|u| to_json(UserDto::from(u.clone())));
+    let r = users::create(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
+    Ok(created(r.map(|u| respond(&u))))
 }
 
 /// One user.
@@ -502,17 +508,18 @@ pub async fn list_departments(State(st): State<AppState>, Me(actor): Me) -> ApiR
 }
 
 /// Create a department.
-#[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = NewDepartmentDto,
+#[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = NewDepartmentDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = DepartmentDto), (status = 422, body = Problem)))]
 pub async fn create_department(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewDepartmentDto>,
+    Idempotent { key, body: b }: Idempotent<NewDepartmentDto>,
 ) -> ApiResult<Response> {
-    let d = org::create_department(&st.app, &actor, org::NewDepartment { name: b.name, parent_id: b.parent_id }, &ctx)
-        .await?;
-    Ok((StatusCode::CREATED, etag(d.version), Json(DepartmentDto::from(d))).into_response())
+    let respond: Respond<DepartmentRow> = std::sync::Arc::new(|d| to_json(DepartmentDto::from(d.clone())));
+    let n = org::NewDepartment { name: b.name, parent_id: b.parent_id };
+    let r = org::create_department(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
+    Ok(created(r.map(|d| respond(&d))))
 }
 
 /// Rename or move a department (If-Match); a move under its own subtree is 409 `department.cycle`.
@@ -580,16 +587,18 @@ pub async fn list_parks(State(st): State<AppState>, Me(actor): Me) -> ApiResult<
 }
 
 /// Create a park.
-#[utoipa::path(post, path = "/api/v1/parks", tag = "parks", request_body = NewParkDto,
+#[utoipa::path(post, path = "/api/v1/parks", tag = "parks", request_body = NewParkDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = ParkDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_park(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewParkDto>,
+    Idempotent { key, body: b }: Idempotent<NewParkDto>,
 ) -> ApiResult<Response> {
-    let p = org::create_park(&st.app, &actor, org::NewPark { code: b.code, name: b.name }, &ctx).await?;
-    Ok((StatusCode::CREATED, etag(p.version), Json(ParkDto::from(p))).into_response())
+    let respond: Respond<ParkRow> = std::sync::Arc::new(|p| to_json(ParkDto::from(p.clone())));
+    let n = org::NewPark { code: b.code, name: b.name };
+    let r = org::create_park(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
+    Ok(created(r.map(|p| respond(&p))))
 }
 
 /// Change a park (If-Match).
@@ -611,16 +620,17 @@ pub async fn update_park(
 
 async fn enterprise_dtos(st: &AppState, actor: &Actor, rows: Vec<EnterpriseRow>) -> ApiResult<Vec<EnterpriseDto>> {
     let parks = org::parks(&st.app, actor).await.unwrap_or_default();
-    Ok(rows
-        .into_iter()
-        .map(|e| EnterpriseDto {
-            park_name: parks.iter().find(|p| p.id == e.park_id).map(|p| p.name.clone()),
-            id: e.id,
-            name: e.name,
-            uscc: e.uscc,
-            park_id: e.park_id,
-        })
-        .collect())
+    Ok(rows.into_iter().map(|e| enterprise_dto(&parks, e)).collect())
+}
+
+fn enterprise_dto(parks: &[ParkRow], e: EnterpriseRow) -> EnterpriseDto {
+    EnterpriseDto {
+        park_name: parks.iter().find(|p| p.id == e.park_id).map(|p| p.name.clone()),
+        id: e.id,
+        name: e.name,
+        uscc: e.uscc,
+        park_id: e.park_id,
+    }
 }
 
 /// Enterprises within my scope (an enterprise account sees only its own).
@@ -641,23 +651,19 @@ pub async fn list_enterprises(
 }
 
 /// Register an enterprise (the USCC is checked with its GB 32100 check character).
-#[utoipa::path(post, path = "/api/v1/enterprises", tag = "enterprises", request_body = NewEnterpriseDto,
+#[utoipa::path(post, path = "/api/v1/enterprises", tag = "enterprises", request_body = NewEnterpriseDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = EnterpriseDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_enterprise(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewEnterpriseDto>,
+    Idempotent { key, body: b }: Idempotent<NewEnterpriseDto>,
 ) -> ApiResult<Response> {
-    let e = org::create_enterprise(
-        &st.app,
-        &actor,
-        org::NewEnterprise { name: b.name, uscc: b.uscc, park_id: b.park_id },
-        &ctx,
-    )
-    .await?;
-    let dto = enterprise_dtos(&st, &actor, vec![e]).await?.pop().ok_or_else(ApiError::not_found)?;
-    Ok((StatusCode::CREATED, Json(dto)).into_response())
+    let parks = org::parks(&st.app, &actor).await.unwrap_or_default();
+    let respond: Respond<EnterpriseRow> = std::sync::Arc::new(move |e| to_json(enterprise_dto(&parks, e.clone())));
+    let n = org::NewEnterprise { name: b.name, uscc: b.uscc, park_id: b.park_id };
+    let r = org::create_enterprise(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
+    Ok(created(r.map(|e| respond(&e))))
 }
 
 /// One enterprise.
@@ -680,19 +686,21 @@ pub async fn list_tokens(State(st): State<AppState>, Me(actor): Me) -> ApiResult
     Ok(Json(tokens::list(&st.app, &actor).await?.into_iter().map(Into::into).collect()))
 }
 
-/// Create an API token; its secret is in this response only.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewApiTokenRequestDto,
+/// Create an API token; its secret is in this response only (a replay under the same
+/// `Idempotency-Key` answers with an empty `secret`: only the token's hash is kept).
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewApiTokenRequestDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = NewApiTokenDto), (status = 422, body = Problem)))]
 pub async fn create_token(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewApiTokenRequestDto>,
+    Idempotent { key, body: b }: Idempotent<NewApiTokenRequestDto>,
 ) -> ApiResult<Response> {
-    let (t, secret) =
-        tokens::create(&st.app, &actor, tokens::NewToken { name: b.name, expires_in_days: b.expires_in_days }, &ctx)
-            .await?;
-    Ok((StatusCode::CREATED, Json(NewApiTokenDto { token: t.into(), secret })).into_response())
+    let respond: Respond<ApiTokenRow> =
+        std::sync::Arc::new(|t| to_json(NewApiTokenDto { token: t.clone().into(), secret: String::new() }));
+    let n = tokens::NewToken { name: b.name, expires_in_days: b.expires_in_days };
+    let r = tokens::create(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond))).await?;
+    Ok(created(r.map(|(t, secret)| to_json(NewApiTokenDto { token: t.into(), secret }))))
 }
 
 /// Revoke one of my API tokens.

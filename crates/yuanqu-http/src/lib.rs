@@ -42,6 +42,8 @@ pub struct HttpConfig {
     pub data_dir: Option<std::path::PathBuf>,
     /// Below this many free bytes in `data_dir`, `/readyz` answers 503.
     pub min_free_bytes: u64,
+    /// Requests served at once; more are refused with 503 + `Retry-After` (AV-02).
+    pub max_in_flight: usize,
 }
 
 impl Default for HttpConfig {
@@ -54,6 +56,7 @@ impl Default for HttpConfig {
             request_timeout: Duration::from_secs(30),
             data_dir: None,
             min_free_bytes: 256 * 1024 * 1024,
+            max_in_flight: 512,
         }
     }
 }
@@ -64,6 +67,8 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub metrics: Option<PrometheusHandle>,
+    /// Permits for requests in flight (AV-02).
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -72,6 +77,7 @@ impl AppState {
         Self {
             app,
             login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1))),
             config: Arc::new(config),
             metrics,
         }
@@ -192,6 +198,7 @@ pub fn router(state: AppState) -> Result<Router, UndeclaredRoute> {
     let routes = routes()?;
     let body_limit = state.config.body_limit;
     let timeout = state.config.request_timeout;
+    let in_flight = state.in_flight.clone();
     let api = routes
         .router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), security::enforce))
@@ -203,6 +210,7 @@ pub fn router(state: AppState) -> Result<Router, UndeclaredRoute> {
         .merge(docs)
         .fallback(spa::serve)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(in_flight, security::shed_overload))
         .layer(axum::middleware::from_fn(security::problem_request_id))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(track_metrics))

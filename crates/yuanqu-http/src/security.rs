@@ -104,6 +104,26 @@ pub async fn enforce(
     next.run(req).await
 }
 
+/// AV-02: at most `max_in_flight` requests at once; one more is refused at once with 503,
+/// `Retry-After: 1` and the code `overload` rather than queued without bound. `/healthz` is
+/// always answered, so an orchestrator does not restart a busy server.
+pub async fn shed_overload(
+    State(permits): State<std::sync::Arc<tokio::sync::Semaphore>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
+    let Ok(_permit) = permits.try_acquire_owned() else {
+        metrics::counter!("http_requests_shed_total").increment(1);
+        let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "overload", "The server is busy, try again");
+        e.retry_after = Some(1);
+        return e.into_response();
+    };
+    next.run(req).await
+}
+
 /// IV-04: security headers on every response; `no-store` on the API (PD-02).
 pub async fn headers(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");

@@ -39,6 +39,8 @@ pub async fn insert_zone(c: &Conn<'_>, row: ZoneRow) -> Result<ZoneRow> {
         code: Set(row.code),
         name: Set(row.name),
         created_at: Set(row.created_at),
+        require_second_factor: Set(row.require_second_factor),
+        version: Set(1),
     }
     .insert(c.ex())
     .await?;
@@ -267,6 +269,11 @@ struct UserListRow {
     active: bool,
     version: i64,
     created_at: DateTime<Utc>,
+    totp_secret: Option<String>,
+    totp_enabled: bool,
+    totp_last_step: Option<i64>,
+    totp_failures: i32,
+    totp_locked_until: Option<DateTime<Utc>>,
     department_name: Option<String>,
     enterprise_name: Option<String>,
     locked_until: Option<DateTime<Utc>>,
@@ -331,6 +338,11 @@ pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -
                 active: r.active,
                 version: r.version,
                 created_at: r.created_at,
+                totp_secret: r.totp_secret,
+                totp_enabled: r.totp_enabled,
+                totp_last_step: r.totp_last_step,
+                totp_failures: r.totp_failures,
+                totp_locked_until: r.totp_locked_until,
             },
         })
         .collect();
@@ -410,6 +422,11 @@ pub async fn insert_user(c: &Conn<'_>, scope: &Scope, row: UserRow) -> Result<Us
         active: Set(row.active),
         version: Set(1),
         created_at: Set(row.created_at),
+        totp_secret: Set(None),
+        totp_enabled: Set(false),
+        totp_last_step: Set(None),
+        totp_failures: Set(0),
+        totp_locked_until: Set(None),
     };
     let u = am.insert(c.ex()).await?;
     insert_password_history(c, &u, &row.password_hash, row.created_at).await?;
@@ -529,6 +546,7 @@ pub async fn insert_session(c: &Conn<'_>, row: SessionRow) -> Result<SessionRow>
         expires_at: Set(row.expires_at),
         idle_secs: Set(row.idle_secs),
         ip: Set(row.ip),
+        stage: Set(row.stage),
     }
     .insert(c.ex())
     .await?)

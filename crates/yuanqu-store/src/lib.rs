@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod dialect;
 pub mod entity;
+pub mod idempotency;
 pub mod identity;
 pub mod migration;
 

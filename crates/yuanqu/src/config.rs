@@ -26,6 +26,8 @@ pub struct Config {
     pub audit_retention_days: u32,
     pub login_per_minute: u32,
     pub body_limit_bytes: usize,
+    /// Requests served at once; more get 503 + `Retry-After` (AV-02).
+    pub max_in_flight: usize,
     pub log_level: String,
     pub log_json: bool,
 }
@@ -43,6 +45,7 @@ impl Default for Config {
             audit_retention_days: 180,
             login_per_minute: 30,
             body_limit_bytes: 1024 * 1024,
+            max_in_flight: 512,
             log_level: "info,sea_orm_migration=warn,sqlx=warn".into(),
             log_json: true,
         }
@@ -105,6 +108,7 @@ impl Config {
             trusted_proxy: self.trusted_proxy,
             body_limit: self.body_limit_bytes,
             login_per_minute: self.login_per_minute,
+            max_in_flight: self.max_in_flight,
             request_timeout: Duration::from_secs(30),
             data_dir: self.sqlite_path().map(|p| match p.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

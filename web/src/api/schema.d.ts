@@ -239,7 +239,10 @@ export interface paths {
         /** My API tokens. */
         get: operations["list_tokens"];
         put?: never;
-        /** Create an API token; its secret is in this response only. */
+        /**
+         * Create an API token; its secret is in this response only (a replay under the same
+         *     `Idempotency-Key` answers with an empty `secret`: only the token's hash is kept).
+         */
         post: operations["create_token"];
         delete?: never;
         options?: never;
@@ -801,7 +804,9 @@ export interface operations {
     create_department: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -942,7 +947,9 @@ export interface operations {
     create_enterprise: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1029,7 +1036,9 @@ export interface operations {
     create_park: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1149,7 +1158,9 @@ export interface operations {
     create_token: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1234,7 +1245,9 @@ export interface operations {
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

@@ -86,6 +86,7 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
         expires_at: now + absolute,
         idle_secs: idle.num_seconds(),
         ip: ctx.ip.clone(),
+        stage: None,
     };
     let by = By { zone_id: zone.id, user_id: Some(user.id), login: Some(login.clone()) };
     let session = app

@@ -5,6 +5,7 @@ pub mod audit_chain;
 pub mod audit_log;
 pub mod department;
 pub mod enterprise;
+pub mod idempotency_key;
 pub mod login_throttle;
 pub mod park;
 pub mod password_history;

@@ -5,6 +5,7 @@
 mod api;
 mod audit;
 mod openapi;
+mod platform;
 mod security;
 mod store;
 mod tenancy;
