@@ -46,12 +46,14 @@ const CODES = [
   'password.too_short', 'password.classes', 'password.common', 'password.reused', 'login.format', 'role.unknown',
   'auth.locked', 'rate_limited', 'internal', 'user.self_change', 'role.enterprise_binding', 'password.contains_login',
   'password.wrong', 'password.too_long', 'phone.format', 'code.format', 'range', 'not_allowed', 'unknown_field', 'invalid',
-  'busy',
+  'busy', 'overload', 'idempotency.key_reused', 'idempotency.key_invalid', 'auth.second_factor_required',
+  'auth.second_factor_enrolment_required', 'auth.second_factor_not_pending', 'auth.totp_invalid', 'auth.totp_locked',
+  'auth.totp_already_enabled', 'auth.totp_not_enrolled', 'auth.totp_not_enabled', 'auth.totp_required_by_zone',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
 const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
-  'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read'];
+  'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read', 'zone.security'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

@@ -11,7 +11,7 @@ pub mod secret;
 
 use std::sync::Arc;
 
-pub use actor::{Actor, Auth, RequestCtx};
+pub use actor::{Actor, Auth, RequestCtx, Stage};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use yuanqu_store::{Db, Page, PageReq, Uuid};

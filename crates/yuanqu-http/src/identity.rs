@@ -43,6 +43,10 @@ pub struct MeDto {
     pub enterprise_id: Option<Uuid>,
     pub department_id: Option<Uuid>,
     pub must_change_password: bool,
+    /// The authenticator-app second factor is on (AUTH-04).
+    pub totp_enabled: bool,
+    /// The zone requires a second factor this account has not set up: only enrolment is open.
+    pub second_factor_enrolment_required: bool,
     /// Send it as `X-CSRF-Token` on every unsafe request.
     pub csrf_token: String,
     pub idle_timeout_secs: i64,
@@ -305,7 +309,12 @@ fn permissions_of(role: Role) -> Vec<String> {
     role.permissions().iter().map(|p| p.code().to_owned()).collect()
 }
 
-async fn me_dto(st: &AppState, actor: &Actor, expires_at: Option<DateTime<Utc>>, csrf: String) -> ApiResult<MeDto> {
+pub(crate) async fn me_dto(
+    st: &AppState,
+    actor: &Actor,
+    expires_at: Option<DateTime<Utc>>,
+    csrf: String,
+) -> ApiResult<MeDto> {
     let (user, zone) = users::me(&st.app, actor).await?;
     let (idle, _) = auth::session_limits(actor.role);
     Ok(MeDto {
@@ -320,13 +329,15 @@ async fn me_dto(st: &AppState, actor: &Actor, expires_at: Option<DateTime<Utc>>,
         enterprise_id: actor.enterprise_id,
         department_id: actor.department_id,
         must_change_password: actor.must_change_password,
+        totp_enabled: user.totp_enabled,
+        second_factor_enrolment_required: actor.stage == Some(yuanqu_app::Stage::TotpEnrol),
         csrf_token: csrf,
         idle_timeout_secs: idle.num_seconds(),
         expires_at,
     })
 }
 
-fn session_cookie(st: &AppState, value: &str, max_age: i64) -> HeaderValue {
+pub(crate) fn session_cookie(st: &AppState, value: &str, max_age: i64) -> HeaderValue {
     let secure = if st.config.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
@@ -334,9 +345,28 @@ fn session_cookie(st: &AppState, value: &str, max_age: i64) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Sign in with zone, login ID and password; sets the session cookie.
+/// A sign-in that needs the authenticator code next (`POST /api/v1/auth/totp/verify` within
+/// 5 minutes, with this CSRF token).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecondFactorDto {
+    /// `totp`
+    pub second_factor: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Signed in, or half-way: the password was right and a second factor is due.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoginAnswerDto {
+    SignedIn(Box<MeDto>),
+    SecondFactor(SecondFactorDto),
+}
+
+/// Sign in with zone, login ID and password; sets the session cookie. With a second factor on,
+/// the answer is `{"second_factor": "totp", …}` and the session can only send the code.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginDto,
-    responses((status = 200, body = MeDto), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = LoginAnswerDto), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     State(st): State<AppState>,
     RequestCtxX(ctx): RequestCtxX,
@@ -357,8 +387,17 @@ pub async fn login(
     let signed =
         auth::login(&st.app, auth::LoginCmd { zone: b.zone, login: b.login, password: b.password }, &ctx).await?;
     let max_age = (signed.session.expires_at - signed.session.created_at).num_seconds();
-    let me = me_dto(&st, &signed.actor, Some(signed.session.expires_at), signed.session.csrf_token.clone()).await?;
-    let mut res = Json(me).into_response();
+    let mut res = if signed.actor.stage == Some(yuanqu_app::Stage::TotpPending) {
+        Json(LoginAnswerDto::SecondFactor(SecondFactorDto {
+            second_factor: "totp".into(),
+            csrf_token: signed.session.csrf_token.clone(),
+            expires_at: signed.session.expires_at,
+        }))
+        .into_response()
+    } else {
+        let me = me_dto(&st, &signed.actor, Some(signed.session.expires_at), signed.session.csrf_token.clone()).await?;
+        Json(LoginAnswerDto::SignedIn(Box::new(me))).into_response()
+    };
     res.headers_mut().insert(header::SET_COOKIE, session_cookie(&st, &signed.token, max_age));
     Ok(res)
 }

@@ -9,6 +9,7 @@ pub mod ops;
 pub mod policy;
 pub mod security;
 pub mod spa;
+pub mod totp;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -89,6 +90,7 @@ impl AppState {
     info(title = "Yuanqu 园区 API", version = "1", description = "Operating platform of an economic development zone. See docs/API.md."),
     paths(
         identity::login, identity::logout, identity::me, identity::change_password,
+        totp::verify, totp::enrol, totp::confirm, totp::disable, totp::reset, totp::zone_security, totp::set_zone_security,
         identity::list_users, identity::create_user, identity::get_user, identity::update_user, identity::unlock_user,
         identity::list_departments, identity::create_department, identity::update_department, identity::delete_department,
         identity::list_roles,
@@ -162,6 +164,13 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::POST, "/api/v1/auth/logout", on(MethodFilter::POST, i::logout))?;
     let r = r.add(Method::GET, "/api/v1/auth/me", get_!(i::me))?;
     let r = r.add(Method::POST, "/api/v1/auth/password", on(MethodFilter::POST, i::change_password))?;
+    let r = r.add(Method::POST, "/api/v1/auth/totp/verify", on(MethodFilter::POST, totp::verify))?;
+    let r = r.add(Method::POST, "/api/v1/auth/totp/enrol", on(MethodFilter::POST, totp::enrol))?;
+    let r = r.add(Method::POST, "/api/v1/auth/totp/confirm", on(MethodFilter::POST, totp::confirm))?;
+    let r = r.add(Method::DELETE, "/api/v1/auth/totp", on(MethodFilter::DELETE, totp::disable))?;
+    let r = r.add(Method::GET, "/api/v1/zone/security", get_!(totp::zone_security).patch(totp::set_zone_security))?;
+    let r = r.add(Method::PATCH, "/api/v1/zone/security", MethodRouter::new())?;
+    let r = r.add(Method::POST, "/api/v1/users/{id}/totp/reset", on(MethodFilter::POST, totp::reset))?;
     let r = r.add(Method::GET, "/api/v1/users", get_!(i::list_users).post(i::create_user))?;
     let r = r.add(Method::POST, "/api/v1/users", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/users/{id}", get_!(i::get_user).patch(i::update_user))?;

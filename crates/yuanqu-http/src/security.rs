@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use yuanqu_app::identity::auth;
-use yuanqu_app::{Actor, Auth};
+use yuanqu_app::{Actor, Auth, Stage};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -14,6 +14,7 @@ use crate::policy::{self, Access};
 
 pub const SESSION_COOKIE: &str = "yq_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+const LOGOUT: &str = "/api/v1/auth/logout";
 
 fn is_unsafe(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -94,6 +95,10 @@ pub async fn enforce(
         if !constant_time_eq(sent, csrf_token.as_bytes()) {
             return ApiError::new(StatusCode::FORBIDDEN, "csrf.token", "Missing or wrong CSRF token").into_response();
         }
+    }
+    // AUTH-04: a session that owes its second factor reaches only the code step and logout.
+    if actor.stage == Some(Stage::TotpPending) && rule.access != Access::Pending && rule.path != LOGOUT {
+        return ApiError::from(yuanqu_app::AppError::SecondFactorRequired).into_response();
     }
     if let Access::Perm(p) = rule.access
         && let Err(e) = actor.require(p)

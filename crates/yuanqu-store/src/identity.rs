@@ -663,3 +663,92 @@ pub async fn touch_token(c: &Conn<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()
         .await?;
     Ok(())
 }
+
+// ---------------------------------------------------------------- second factor (AUTH-04)
+
+/// Sets (enrolment) or clears (turned off, reset) a user's TOTP secret; either way the factor
+/// is off until confirmed and its replay and lock state start afresh.
+pub async fn set_totp_secret(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, secret: Option<String>) -> Result<bool> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::TotpSecret, Expr::value(secret))
+        .col_expr(user::Column::TotpEnabled, Expr::value(false))
+        .col_expr(user::Column::TotpLastStep, Expr::value(Option::<i64>::None))
+        .col_expr(user::Column::TotpFailures, Expr::value(0))
+        .col_expr(user::Column::TotpLockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Turns the enrolled factor on.
+pub async fn enable_totp(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid) -> Result<bool> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::TotpEnabled, Expr::value(true))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::TotpSecret.is_not_null())
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Accepts a code's time step only if it is later than the last accepted one: a single
+/// conditional UPDATE, so two requests with the same code cannot both pass.
+pub async fn accept_totp_step(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, step: i64) -> Result<bool> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::TotpLastStep, Expr::value(step))
+        .col_expr(user::Column::TotpFailures, Expr::value(0))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(Condition::any().add(user::Column::TotpLastStep.is_null()).add(user::Column::TotpLastStep.lt(step)))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Counts a wrong code (an atomic increment) and returns the count.
+pub async fn count_totp_failure(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid) -> Result<i32> {
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpFailures, Expr::col(user::Column::TotpFailures).add(1))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(c.ex())
+        .await?;
+    Ok(user_by_id_in_zone(c, zone_id, user_id).await?.map_or(0, |u| u.totp_failures))
+}
+
+/// Locks the second factor until `until` and restarts the failure count.
+pub async fn lock_totp(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, until: DateTime<Utc>) -> Result<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpLockedUntil, Expr::value(until))
+        .col_expr(user::Column::TotpFailures, Expr::value(0))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(c.ex())
+        .await?;
+    Ok(())
+}
+
+/// Sets the zone's second-factor switch if `version` still matches (CC-02).
+pub async fn update_zone_security(c: &Conn<'_>, zone_id: Uuid, require: bool, version: i64) -> Result<bool> {
+    let r = zone::Entity::update_many()
+        .col_expr(zone::Column::RequireSecondFactor, Expr::value(require))
+        .col_expr(zone::Column::Version, Expr::col(zone::Column::Version).add(1))
+        .filter(zone::Column::Id.eq(zone_id))
+        .filter(zone::Column::Version.eq(version))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Sets a session's sign-in stage (`None`: a full session).
+pub async fn set_session_stage(c: &Conn<'_>, id: Uuid, stage: Option<String>) -> Result<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::Stage, Expr::value(stage))
+        .filter(session::Column::Id.eq(id))
+        .exec(c.ex())
+        .await?;
+    Ok(())
+}

@@ -48,6 +48,7 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         body: || json!({"name": "改名"}),
     },
     IdOp { method: "POST", path: "/api/v1/users/{id}/unlock", target: Target::User, body: none },
+    IdOp { method: "POST", path: "/api/v1/users/{id}/totp/reset", target: Target::User, body: none },
     IdOp { method: "DELETE", path: "/api/v1/departments/{id}", target: Target::Department, body: none },
     IdOp { method: "PATCH", path: "/api/v1/parks/{id}", target: Target::Park, body: || json!({"name": "改名"}) },
     IdOp { method: "GET", path: "/api/v1/enterprises/{id}", target: Target::Enterprise, body: none },

@@ -47,7 +47,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with zone, login ID and password; sets the session cookie. */
+        /**
+         * Sign in with zone, login ID and password; sets the session cookie. With a second factor on,
+         *     the answer is `{"second_factor": "totp", …}` and the session can only send the code.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -100,6 +103,77 @@ export interface paths {
         put?: never;
         /** Change my password (also the first step of an account that must change it). */
         post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Turn my second factor off (needs a current code; refused where the zone requires it). */
+        delete: operations["disable"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the second factor on with a code from the app just enrolled. */
+        post: operations["confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start enrolling an authenticator app for myself (the secret is shown only here). */
+        post: operations["enrol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The sign-in's second step: the code upgrades the pending session to a full one, with a new
+         *     session cookie. Five wrong codes lock the factor for 60 s (429 `auth.totp_locked`).
+         */
+        post: operations["verify_totp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -303,6 +377,23 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/users/{id}/totp/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear a user's second factor (a lost phone); their sessions end (security administrator). */
+        post: operations["reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/unlock": {
         parameters: {
             query?: never;
@@ -318,6 +409,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zone/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's security settings (security administrator). */
+        get: operations["zone_security"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the zone's security settings (If-Match: the version). */
+        patch: operations["set_zone_security"];
         trace?: never;
     };
     "/healthz": {
@@ -424,6 +533,10 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        CodeDto: {
+            /** @description The 6-digit code the authenticator app shows. */
+            code: string;
+        };
         DepartmentDto: {
             /** Format: uuid */
             id: string;
@@ -437,6 +550,17 @@ export interface components {
             name?: string | null;
             /** Format: uuid */
             parent_id?: string | null;
+        };
+        /**
+         * @description Shown once: scan the QR code (or type the secret) into an authenticator app, then confirm
+         *     with a code.
+         */
+        EnrolmentDto: {
+            otpauth_uri: string;
+            /** @description The `otpauth://` URI as a QR code (SVG). */
+            qr_svg: string;
+            /** @description Base32 (RFC 4648), for typing in by hand. */
+            secret: string;
         };
         EnterpriseDto: {
             /** Format: uuid */
@@ -461,6 +585,8 @@ export interface components {
             code: string;
             field: string;
         };
+        /** @description Signed in, or half-way: the password was right and a second factor is due. */
+        LoginAnswerDto: components["schemas"]["MeDto"] | components["schemas"]["SecondFactorDto"];
         LoginDto: {
             login: string;
             password: string;
@@ -489,6 +615,10 @@ export interface components {
             permissions: string[];
             role: string;
             role_name_zh: string;
+            /** @description The zone requires a second factor this account has not set up: only enrolment is open. */
+            second_factor_enrolment_required: boolean;
+            /** @description The authenticator-app second factor is on (AUTH-04). */
+            totp_enabled: boolean;
             zone_code: string;
             zone_name: string;
         };
@@ -560,6 +690,17 @@ export interface components {
             permissions: string[];
             roles: components["schemas"]["RoleDto"][];
         };
+        /**
+         * @description A sign-in that needs the authenticator code next (`POST /api/v1/auth/totp/verify` within
+         *     5 minutes, with this CSRF token).
+         */
+        SecondFactorDto: {
+            csrf_token: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description `totp` */
+            second_factor: string;
+        };
         UserDto: {
             active: boolean;
             /** Format: date-time */
@@ -604,6 +745,15 @@ export interface components {
             password?: string | null;
             phone?: string | null;
             role?: string | null;
+        };
+        ZoneSecurityDto: {
+            /** @description Staff and administrators must sign in with a second factor. */
+            require_second_factor: boolean;
+            /** Format: int64 */
+            version: number;
+        };
+        ZoneSecurityPatchDto: {
+            require_second_factor?: boolean | null;
         };
     };
     responses: never;
@@ -688,7 +838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeDto"];
+                    "application/json": components["schemas"]["LoginAnswerDto"];
                 };
             };
             401: {
@@ -773,6 +923,162 @@ export interface operations {
                 content?: never;
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_totp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1363,6 +1669,33 @@ export interface operations {
             };
         };
     };
+    reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     unlock_user: {
         parameters: {
             query?: never;
@@ -1381,6 +1714,66 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    zone_security: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneSecurityDto"];
+                };
+            };
+        };
+    };
+    set_zone_security: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ZoneSecurityPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneSecurityDto"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

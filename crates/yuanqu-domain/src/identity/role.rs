@@ -20,10 +20,12 @@ pub enum Permission {
     TokenOwn,
     AuditRead,
     MetricsRead,
+    /// The zone's security settings, e.g. requiring a second factor (the security administrator's).
+    ZoneSecurity,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -37,6 +39,7 @@ impl Permission {
         Self::TokenOwn,
         Self::AuditRead,
         Self::MetricsRead,
+        Self::ZoneSecurity,
     ];
 
     pub fn code(self) -> &'static str {
@@ -54,6 +57,7 @@ impl Permission {
             Self::TokenOwn => "token.own",
             Self::AuditRead => "audit.read",
             Self::MetricsRead => "metrics.read",
+            Self::ZoneSecurity => "zone.security",
         }
     }
 }
@@ -188,7 +192,9 @@ impl Role {
                 TokenOwn,
                 MetricsRead,
             ],
-            Self::SecurityAdmin => &[UserRead, UserUnlock, RoleRead, DepartmentRead, TokenOwn, MetricsRead],
+            Self::SecurityAdmin => {
+                &[UserRead, UserUnlock, RoleRead, DepartmentRead, TokenOwn, MetricsRead, ZoneSecurity]
+            }
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
             Self::ZoneLeader => &[UserRead, DepartmentRead, RoleRead, ParkRead, EnterpriseRead, TokenOwn],
             Self::DepartmentStaff | Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn],

@@ -9,3 +9,4 @@ mod platform;
 mod security;
 mod store;
 mod tenancy;
+mod totp;
