@@ -50,13 +50,16 @@ const CODES = [
   'id_card.region', 'personal.reason_length', 'personal.field_unknown', 'personal.no_value',
   'file.type_not_allowed', 'file.macro', 'file.too_large', 'file.too_many_pixels', 'file.trailing_data',
   'file.pdf_active_content', 'file.corrupt', 'file.missing',
+  'overload', 'idempotency.key_reused', 'idempotency.key_invalid', 'auth.second_factor_required',
+  'auth.second_factor_enrolment_required', 'auth.second_factor_not_pending', 'auth.totp_invalid', 'auth.totp_locked',
+  'auth.totp_already_enabled', 'auth.totp_not_enrolled', 'auth.totp_not_enabled', 'auth.totp_required_by_zone',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
 const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
   'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read',
   'personal.reveal',
-  'file.upload', 'file.read'];
+  'file.upload', 'file.read', 'zone.security'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

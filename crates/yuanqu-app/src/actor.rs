@@ -19,6 +19,31 @@ pub enum Auth {
     Token { token_id: Uuid },
 }
 
+/// Where a session stands in a sign-in with a second factor (AUTH-04).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The password was right; the session may only send the authenticator code (5 minutes).
+    TotpPending,
+    /// The zone requires a second factor this account lacks: it may only enrol.
+    TotpEnrol,
+}
+
+impl Stage {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TotpPending => "totp_pending",
+            Self::TotpEnrol => "totp_enrol",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "totp_pending" => Some(Self::TotpPending),
+            "totp_enrol" => Some(Self::TotpEnrol),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Uuid,
@@ -31,6 +56,8 @@ pub struct Actor {
     pub auth: Auth,
     /// Department subtree ids, resolved at authentication for department-scoped roles.
     pub department_subtree: Vec<Uuid>,
+    /// Set while the session still owes its second factor.
+    pub stage: Option<Stage>,
 }
 
 impl Actor {
@@ -38,10 +65,16 @@ impl Actor {
         self.role.has(p)
     }
 
-    /// Deny by default: the permission, and a password that need not be changed first.
+    /// Deny by default: a session past its second factor, the permission, and a password that need not be changed first.
     pub fn require(&self, p: Permission) -> Result<(), crate::AppError> {
+        if self.stage == Some(Stage::TotpPending) {
+            return Err(crate::AppError::SecondFactorRequired);
+        }
         if self.must_change_password {
             return Err(crate::AppError::PasswordChangeRequired);
+        }
+        if self.stage == Some(Stage::TotpEnrol) {
+            return Err(crate::AppError::SecondFactorEnrolmentRequired);
         }
         if self.can(p) { Ok(()) } else { Err(crate::AppError::Forbidden) }
     }

@@ -30,6 +30,16 @@ pub enum AppError {
     PreconditionRequired,
     #[error("file refused: {0:?}")]
     File(crate::files::FileRejection),
+    #[error("idempotency key reused with another request")]
+    IdempotencyKeyReused,
+    #[error("second factor required")]
+    SecondFactorRequired,
+    #[error("second factor enrolment required")]
+    SecondFactorEnrolmentRequired,
+    #[error("wrong second-factor code")]
+    InvalidCode,
+    #[error("second factor locked")]
+    CodeLocked { retry_after_secs: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -55,6 +65,11 @@ impl AppError {
             Self::PreconditionFailed => "precondition.failed",
             Self::PreconditionRequired => "precondition.required",
             Self::File(r) => r.code(),
+            Self::IdempotencyKeyReused => "idempotency.key_reused",
+            Self::SecondFactorRequired => "auth.second_factor_required",
+            Self::SecondFactorEnrolmentRequired => "auth.second_factor_enrolment_required",
+            Self::InvalidCode => "auth.totp_invalid",
+            Self::CodeLocked { .. } => "auth.totp_locked",
             Self::Store(StoreError::Busy) => "busy",
             Self::Store(_) | Self::Internal(_) => "internal",
         }

@@ -6,13 +6,14 @@ pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod files;
+pub mod idempotency;
 pub mod identity;
 pub mod personal;
 pub mod secret;
 
 use std::sync::Arc;
 
-pub use actor::{Actor, Auth, RequestCtx};
+pub use actor::{Actor, Auth, RequestCtx, Stage};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use yuanqu_store::{Db, Page, PageReq, Uuid};

@@ -67,6 +67,15 @@ impl From<AppError> for ApiError {
             AppError::PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "The record was changed by someone else"),
             AppError::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "If-Match is required"),
             AppError::File(r) => file_status(*r),
+            AppError::IdempotencyKeyReused => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "This Idempotency-Key was used for another request")
+            }
+            AppError::SecondFactorRequired => (StatusCode::FORBIDDEN, "Enter the code of your authenticator first"),
+            AppError::SecondFactorEnrolmentRequired => {
+                (StatusCode::FORBIDDEN, "Set up a second factor (authenticator app) first")
+            }
+            AppError::InvalidCode => (StatusCode::UNAUTHORIZED, "Wrong or used code"),
+            AppError::CodeLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many wrong codes, wait a minute"),
             AppError::Store(yuanqu_store::StoreError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "Busy, try again"),
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %e, "internal error");
@@ -82,7 +91,9 @@ impl From<AppError> for ApiError {
             AppError::ConflictField { field, code } => {
                 out.errors.push(FieldErrorDto { field: field.to_owned(), code: code.to_owned() });
             }
-            AppError::Locked { retry_after_secs } => out.retry_after = Some(retry_after_secs),
+            AppError::Locked { retry_after_secs } | AppError::CodeLocked { retry_after_secs } => {
+                out.retry_after = Some(retry_after_secs)
+            }
             AppError::Store(yuanqu_store::StoreError::Busy) => out.retry_after = Some(1),
             _ => {}
         }

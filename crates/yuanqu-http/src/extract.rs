@@ -116,3 +116,98 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 pub fn etag(version: i64) -> [(axum::http::HeaderName, String); 1] {
     [(axum::http::header::ETAG, format!("\"{version}\""))]
 }
+
+/// The header of CC-03.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// An `Idempotency-Key` (1..=200 visible ASCII characters) and the SHA-256 of the request's
+/// method, path and body, which a replay must match.
+#[derive(Debug, Clone)]
+pub struct IdemKey {
+    pub key: String,
+    pub request_hash: String,
+}
+
+impl IdemKey {
+    /// What the creating use case needs: the key, and how to turn the record into the stored
+    /// (and sent) response body.
+    pub fn with<T>(self, respond: yuanqu_app::idempotency::Respond<T>) -> yuanqu_app::idempotency::Idem<T> {
+        yuanqu_app::idempotency::Idem::new(self.key, self.request_hash, 201, respond)
+    }
+}
+
+/// A JSON body (as [`Body`]) with the optional `Idempotency-Key` of a creating POST (CC-03).
+/// Without the header the request behaves as usual; an invalid key is 400
+/// `idempotency.key_invalid`.
+pub struct Idempotent<T> {
+    pub key: Option<IdemKey>,
+    pub body: T,
+}
+
+fn key_invalid() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "idempotency.key_invalid",
+        "Idempotency-Key must be 1 to 200 visible ASCII characters",
+    )
+    .field("Idempotency-Key", "invalid")
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Idempotent<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let key = match req.headers().get(IDEMPOTENCY_KEY) {
+            None => None,
+            Some(v) => {
+                let b = v.as_bytes();
+                if b.is_empty() || b.len() > 200 || !b.iter().all(|c| (0x21..=0x7e).contains(c)) {
+                    return Err(key_invalid());
+                }
+                Some(String::from_utf8_lossy(b).into_owned())
+            }
+        };
+        let method = req.method().clone();
+        let path = req.uri().path().to_owned();
+        let headers = req.headers().clone();
+        let bytes =
+            axum::body::Bytes::from_request(req, state).await.map_err(|e| json_error(JsonRejection::from(e)))?;
+        let key = key.map(|key| {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(method.as_str().as_bytes());
+            h.update(b"\n");
+            h.update(path.as_bytes());
+            h.update(b"\n");
+            h.update(&bytes);
+            IdemKey { key, request_hash: hex::encode(h.finalize()) }
+        });
+        let mut again = Request::new(axum::body::Body::from(bytes));
+        *again.headers_mut() = headers;
+        let Body(body) = Body::<T>::from_request(again, state).await?;
+        Ok(Idempotent { key, body })
+    }
+}
+
+/// The answer of a creating request: the new record's response, or the stored one of an earlier
+/// identical request, marked `Idempotent-Replayed: true`. Both carry the `ETag` of a body that
+/// has a `version`.
+pub fn created(c: yuanqu_app::idempotency::Created<serde_json::Value>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (status, body, replayed) = match c {
+        yuanqu_app::idempotency::Created::New(v) => (StatusCode::CREATED, v, false),
+        yuanqu_app::idempotency::Created::Replay(s) => {
+            (StatusCode::from_u16(s.status).unwrap_or(StatusCode::OK), s.body, true)
+        }
+    };
+    let version = body.get("version").and_then(serde_json::Value::as_i64);
+    let mut res = (status, axum::Json(body)).into_response();
+    if let Some(v) = version
+        && let Ok(h) = axum::http::HeaderValue::from_str(&format!("\"{v}\""))
+    {
+        res.headers_mut().insert(axum::http::header::ETAG, h);
+    }
+    if replayed {
+        res.headers_mut().insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));
+    }
+    res
+}

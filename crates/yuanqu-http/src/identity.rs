@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use yuanqu_app::idempotency::Respond;
 use yuanqu_app::identity::{auth, org, tokens, users};
 use yuanqu_app::{Actor, Page};
 use yuanqu_domain::identity::{Permission, Role};
@@ -15,7 +16,7 @@ use yuanqu_store::identity::{ApiTokenRow, DepartmentRow, EnterpriseRow, ParkRow,
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{Body, IfMatch, Me, RequestCtxX, etag};
+use crate::extract::{Body, Idempotent, IfMatch, Me, RequestCtxX, created, etag};
 use crate::security::SESSION_COOKIE;
 
 // ---------------------------------------------------------------- DTOs
@@ -42,6 +43,10 @@ pub struct MeDto {
     pub enterprise_id: Option<Uuid>,
     pub department_id: Option<Uuid>,
     pub must_change_password: bool,
+    /// The authenticator-app second factor is on (AUTH-04).
+    pub totp_enabled: bool,
+    /// The zone requires a second factor this account has not set up: only enrolment is open.
+    pub second_factor_enrolment_required: bool,
     /// Send it as `X-CSRF-Token` on every unsafe request.
     pub csrf_token: String,
     pub idle_timeout_secs: i64,
@@ -316,7 +321,12 @@ fn permissions_of(role: Role) -> Vec<String> {
     role.permissions().iter().map(|p| p.code().to_owned()).collect()
 }
 
-async fn me_dto(st: &AppState, actor: &Actor, expires_at: Option<DateTime<Utc>>, csrf: String) -> ApiResult<MeDto> {
+pub(crate) async fn me_dto(
+    st: &AppState,
+    actor: &Actor,
+    expires_at: Option<DateTime<Utc>>,
+    csrf: String,
+) -> ApiResult<MeDto> {
     let (user, zone) = users::me(&st.app, actor).await?;
     let (idle, _) = auth::session_limits(actor.role);
     Ok(MeDto {
@@ -331,13 +341,15 @@ async fn me_dto(st: &AppState, actor: &Actor, expires_at: Option<DateTime<Utc>>,
         enterprise_id: actor.enterprise_id,
         department_id: actor.department_id,
         must_change_password: actor.must_change_password,
+        totp_enabled: user.totp_enabled,
+        second_factor_enrolment_required: actor.stage == Some(yuanqu_app::Stage::TotpEnrol),
         csrf_token: csrf,
         idle_timeout_secs: idle.num_seconds(),
         expires_at,
     })
 }
 
-fn session_cookie(st: &AppState, value: &str, max_age: i64) -> HeaderValue {
+pub(crate) fn session_cookie(st: &AppState, value: &str, max_age: i64) -> HeaderValue {
     let secure = if st.config.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
@@ -345,9 +357,28 @@ fn session_cookie(st: &AppState, value: &str, max_age: i64) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Sign in with zone, login ID and password; sets the session cookie.
+/// A sign-in that needs the authenticator code next (`POST /api/v1/auth/totp/verify` within
+/// 5 minutes, with this CSRF token).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecondFactorDto {
+    /// `totp`
+    pub second_factor: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Signed in, or half-way: the password was right and a second factor is due.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoginAnswerDto {
+    SignedIn(Box<MeDto>),
+    SecondFactor(SecondFactorDto),
+}
+
+/// Sign in with zone, login ID and password; sets the session cookie. With a second factor on,
+/// the answer is `{"second_factor": "totp", …}` and the session can only send the code.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginDto,
-    responses((status = 200, body = MeDto), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = LoginAnswerDto), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     State(st): State<AppState>,
     RequestCtxX(ctx): RequestCtxX,
@@ -368,8 +399,17 @@ pub async fn login(
     let signed =
         auth::login(&st.app, auth::LoginCmd { zone: b.zone, login: b.login, password: b.password }, &ctx).await?;
     let max_age = (signed.session.expires_at - signed.session.created_at).num_seconds();
-    let me = me_dto(&st, &signed.actor, Some(signed.session.expires_at), signed.session.csrf_token.clone()).await?;
-    let mut res = Json(me).into_response();
+    let mut res = if signed.actor.stage == Some(yuanqu_app::Stage::TotpPending) {
+        Json(LoginAnswerDto::SecondFactor(SecondFactorDto {
+            second_factor: "totp".into(),
+            csrf_token: signed.session.csrf_token.clone(),
+            expires_at: signed.session.expires_at,
+        }))
+        .into_response()
+    } else {
+        let me = me_dto(&st, &signed.actor, Some(signed.session.expires_at), signed.session.csrf_token.clone()).await?;
+        Json(LoginAnswerDto::SignedIn(Box::new(me))).into_response()
+    };
     res.headers_mut().insert(header::SET_COOKIE, session_cookie(&st, &signed.token, max_age));
     Ok(res)
 }
@@ -443,14 +483,18 @@ pub async fn list_users(
     Ok(Json(user_page(users::list(&st.app, &actor, &f, page).await?, page)))
 }
 
+fn to_json<T: Serialize>(v: T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
 /// Create a user.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserDto,
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = UserDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_user(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewUserDto>,
+    Idempotent { key, body: b }: Idempotent<NewUserDto>,
 ) -> ApiResult<Response> {
     let n = users::NewUser {
         login: b.login,
@@ -462,8 +506,9 @@ pub async fn create_user(
         phone: b.phone,
         id_card: b.id_card,
     };
-    let u = users::create(&st.app, &actor, n, &ctx).await?;
-    Ok((StatusCode::CREATED, etag(u.version), Json(UserDto::from(u))).into_response())
+    let respond: Respond<users::UserView> = std::sync::Arc::new(|u| to_json(UserDto::from(u.clone())));
+    let r = users::create(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
+    Ok(created(r.map(|u| respond(&u))))
 }
 
 /// One user.
@@ -552,17 +597,18 @@ pub async fn list_departments(State(st): State<AppState>, Me(actor): Me) -> ApiR
 }
 
 /// Create a department.
-#[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = NewDepartmentDto,
+#[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = NewDepartmentDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = DepartmentDto), (status = 422, body = Problem)))]
 pub async fn create_department(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewDepartmentDto>,
+    Idempotent { key, body: b }: Idempotent<NewDepartmentDto>,
 ) -> ApiResult<Response> {
-    let d = org::create_department(&st.app, &actor, org::NewDepartment { name: b.name, parent_id: b.parent_id }, &ctx)
-        .await?;
-    Ok((StatusCode::CREATED, etag(d.version), Json(DepartmentDto::from(d))).into_response())
+    let respond: Respond<DepartmentRow> = std::sync::Arc::new(|d| to_json(DepartmentDto::from(d.clone())));
+    let n = org::NewDepartment { name: b.name, parent_id: b.parent_id };
+    let r = org::create_department(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
+    Ok(created(r.map(|d| respond(&d))))
 }
 
 /// Rename or move a department (If-Match); a move under its own subtree is 409 `department.cycle`.
@@ -630,16 +676,18 @@ pub async fn list_parks(State(st): State<AppState>, Me(actor): Me) -> ApiResult<
 }
 
 /// Create a park.
-#[utoipa::path(post, path = "/api/v1/parks", tag = "parks", request_body = NewParkDto,
+#[utoipa::path(post, path = "/api/v1/parks", tag = "parks", request_body = NewParkDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = ParkDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_park(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewParkDto>,
+    Idempotent { key, body: b }: Idempotent<NewParkDto>,
 ) -> ApiResult<Response> {
-    let p = org::create_park(&st.app, &actor, org::NewPark { code: b.code, name: b.name }, &ctx).await?;
-    Ok((StatusCode::CREATED, etag(p.version), Json(ParkDto::from(p))).into_response())
+    let respond: Respond<ParkRow> = std::sync::Arc::new(|p| to_json(ParkDto::from(p.clone())));
+    let n = org::NewPark { code: b.code, name: b.name };
+    let r = org::create_park(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
+    Ok(created(r.map(|p| respond(&p))))
 }
 
 /// Change a park (If-Match).
@@ -661,16 +709,17 @@ pub async fn update_park(
 
 async fn enterprise_dtos(st: &AppState, actor: &Actor, rows: Vec<EnterpriseRow>) -> ApiResult<Vec<EnterpriseDto>> {
     let parks = org::parks(&st.app, actor).await.unwrap_or_default();
-    Ok(rows
-        .into_iter()
-        .map(|e| EnterpriseDto {
-            park_name: parks.iter().find(|p| p.id == e.park_id).map(|p| p.name.clone()),
-            id: e.id,
-            name: e.name,
-            uscc: e.uscc,
-            park_id: e.park_id,
-        })
-        .collect())
+    Ok(rows.into_iter().map(|e| enterprise_dto(&parks, e)).collect())
+}
+
+fn enterprise_dto(parks: &[ParkRow], e: EnterpriseRow) -> EnterpriseDto {
+    EnterpriseDto {
+        park_name: parks.iter().find(|p| p.id == e.park_id).map(|p| p.name.clone()),
+        id: e.id,
+        name: e.name,
+        uscc: e.uscc,
+        park_id: e.park_id,
+    }
 }
 
 /// Enterprises within my scope (an enterprise account sees only its own).
@@ -691,23 +740,19 @@ pub async fn list_enterprises(
 }
 
 /// Register an enterprise (the USCC is checked with its GB 32100 check character).
-#[utoipa::path(post, path = "/api/v1/enterprises", tag = "enterprises", request_body = NewEnterpriseDto,
+#[utoipa::path(post, path = "/api/v1/enterprises", tag = "enterprises", request_body = NewEnterpriseDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = EnterpriseDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_enterprise(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewEnterpriseDto>,
+    Idempotent { key, body: b }: Idempotent<NewEnterpriseDto>,
 ) -> ApiResult<Response> {
-    let e = org::create_enterprise(
-        &st.app,
-        &actor,
-        org::NewEnterprise { name: b.name, uscc: b.uscc, park_id: b.park_id },
-        &ctx,
-    )
-    .await?;
-    let dto = enterprise_dtos(&st, &actor, vec![e]).await?.pop().ok_or_else(ApiError::not_found)?;
-    Ok((StatusCode::CREATED, Json(dto)).into_response())
+    let parks = org::parks(&st.app, &actor).await.unwrap_or_default();
+    let respond: Respond<EnterpriseRow> = std::sync::Arc::new(move |e| to_json(enterprise_dto(&parks, e.clone())));
+    let n = org::NewEnterprise { name: b.name, uscc: b.uscc, park_id: b.park_id };
+    let r = org::create_enterprise(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
+    Ok(created(r.map(|e| respond(&e))))
 }
 
 /// One enterprise.
@@ -730,19 +775,21 @@ pub async fn list_tokens(State(st): State<AppState>, Me(actor): Me) -> ApiResult
     Ok(Json(tokens::list(&st.app, &actor).await?.into_iter().map(Into::into).collect()))
 }
 
-/// Create an API token; its secret is in this response only.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewApiTokenRequestDto,
+/// Create an API token; its secret is in this response only (a replay under the same
+/// `Idempotency-Key` answers with an empty `secret`: only the token's hash is kept).
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewApiTokenRequestDto, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = NewApiTokenDto), (status = 422, body = Problem)))]
 pub async fn create_token(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
-    Body(b): Body<NewApiTokenRequestDto>,
+    Idempotent { key, body: b }: Idempotent<NewApiTokenRequestDto>,
 ) -> ApiResult<Response> {
-    let (t, secret) =
-        tokens::create(&st.app, &actor, tokens::NewToken { name: b.name, expires_in_days: b.expires_in_days }, &ctx)
-            .await?;
-    Ok((StatusCode::CREATED, Json(NewApiTokenDto { token: t.into(), secret })).into_response())
+    let respond: Respond<ApiTokenRow> =
+        std::sync::Arc::new(|t| to_json(NewApiTokenDto { token: t.clone().into(), secret: String::new() }));
+    let n = tokens::NewToken { name: b.name, expires_in_days: b.expires_in_days };
+    let r = tokens::create(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond))).await?;
+    Ok(created(r.map(|(t, secret)| to_json(NewApiTokenDto { token: t.into(), secret }))))
 }
 
 /// Revoke one of my API tokens.

@@ -10,6 +10,7 @@ pub mod ops;
 pub mod policy;
 pub mod security;
 pub mod spa;
+pub mod totp;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -43,6 +44,8 @@ pub struct HttpConfig {
     pub data_dir: Option<std::path::PathBuf>,
     /// Below this many free bytes in `data_dir`, `/readyz` answers 503.
     pub min_free_bytes: u64,
+    /// Requests served at once; more are refused with 503 + `Retry-After` (AV-02).
+    pub max_in_flight: usize,
 }
 
 impl Default for HttpConfig {
@@ -55,6 +58,7 @@ impl Default for HttpConfig {
             request_timeout: Duration::from_secs(30),
             data_dir: None,
             min_free_bytes: 256 * 1024 * 1024,
+            max_in_flight: 512,
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub metrics: Option<PrometheusHandle>,
+    /// Permits for requests in flight (AV-02).
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -73,6 +79,7 @@ impl AppState {
         Self {
             app,
             login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1))),
             config: Arc::new(config),
             metrics,
         }
@@ -84,6 +91,7 @@ impl AppState {
     info(title = "Yuanqu 园区 API", version = "1", description = "Operating platform of an economic development zone. See docs/API.md."),
     paths(
         identity::login, identity::logout, identity::me, identity::change_password,
+        totp::verify, totp::enrol, totp::confirm, totp::disable, totp::reset, totp::zone_security, totp::set_zone_security,
         identity::list_users, identity::create_user, identity::get_user, identity::update_user, identity::unlock_user,
         identity::reveal_user_field,
         identity::list_departments, identity::create_department, identity::update_department, identity::delete_department,
@@ -159,6 +167,13 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::POST, "/api/v1/auth/logout", on(MethodFilter::POST, i::logout))?;
     let r = r.add(Method::GET, "/api/v1/auth/me", get_!(i::me))?;
     let r = r.add(Method::POST, "/api/v1/auth/password", on(MethodFilter::POST, i::change_password))?;
+    let r = r.add(Method::POST, "/api/v1/auth/totp/verify", on(MethodFilter::POST, totp::verify))?;
+    let r = r.add(Method::POST, "/api/v1/auth/totp/enrol", on(MethodFilter::POST, totp::enrol))?;
+    let r = r.add(Method::POST, "/api/v1/auth/totp/confirm", on(MethodFilter::POST, totp::confirm))?;
+    let r = r.add(Method::DELETE, "/api/v1/auth/totp", on(MethodFilter::DELETE, totp::disable))?;
+    let r = r.add(Method::GET, "/api/v1/zone/security", get_!(totp::zone_security).patch(totp::set_zone_security))?;
+    let r = r.add(Method::PATCH, "/api/v1/zone/security", MethodRouter::new())?;
+    let r = r.add(Method::POST, "/api/v1/users/{id}/totp/reset", on(MethodFilter::POST, totp::reset))?;
     let r = r.add(Method::GET, "/api/v1/users", get_!(i::list_users).post(i::create_user))?;
     let r = r.add(Method::POST, "/api/v1/users", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/users/{id}", get_!(i::get_user).patch(i::update_user))?;
@@ -205,6 +220,7 @@ pub fn router(state: AppState) -> Result<Router, UndeclaredRoute> {
     let routes = routes()?;
     let body_limit = state.config.body_limit;
     let timeout = state.config.request_timeout;
+    let in_flight = state.in_flight.clone();
     let api = routes
         .router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), security::enforce))
@@ -216,6 +232,7 @@ pub fn router(state: AppState) -> Result<Router, UndeclaredRoute> {
         .merge(docs)
         .fallback(spa::serve)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(in_flight, security::shed_overload))
         .layer(axum::middleware::from_fn(security::problem_request_id))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(track_metrics))

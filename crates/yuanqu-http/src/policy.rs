@@ -12,6 +12,9 @@ pub enum Access {
     SignedIn,
     /// A signed-in user holding the permission.
     Perm(Permission),
+    /// A session that gave its password and owes its second factor (AUTH-04); such a session
+    /// reaches nothing else but logout.
+    Pending,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -34,12 +37,19 @@ pub const POLICY: &[Rule] = &[
     r("POST", "/api/v1/auth/logout", SignedIn),
     r("GET", "/api/v1/auth/me", SignedIn),
     r("POST", "/api/v1/auth/password", SignedIn),
+    r("POST", "/api/v1/auth/totp/verify", Pending),
+    r("POST", "/api/v1/auth/totp/enrol", SignedIn),
+    r("POST", "/api/v1/auth/totp/confirm", SignedIn),
+    r("DELETE", "/api/v1/auth/totp", SignedIn),
+    r("GET", "/api/v1/zone/security", Perm(ZoneSecurity)),
+    r("PATCH", "/api/v1/zone/security", Perm(ZoneSecurity)),
     r("GET", "/api/v1/users", Perm(UserRead)),
     r("POST", "/api/v1/users", Perm(UserWrite)),
     r("GET", "/api/v1/users/{id}", Perm(UserRead)),
     r("PATCH", "/api/v1/users/{id}", Perm(UserWrite)),
     r("POST", "/api/v1/users/{id}/unlock", Perm(UserUnlock)),
     r("POST", "/api/v1/users/{id}/reveal", Perm(PersonalReveal)),
+    r("POST", "/api/v1/users/{id}/totp/reset", Perm(UserUnlock)),
     r("GET", "/api/v1/departments", Perm(DepartmentRead)),
     r("POST", "/api/v1/departments", Perm(DepartmentWrite)),
     r("PATCH", "/api/v1/departments/{id}", Perm(DepartmentWrite)),

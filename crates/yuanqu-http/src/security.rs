@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use yuanqu_app::identity::auth;
-use yuanqu_app::{Actor, Auth};
+use yuanqu_app::{Actor, Auth, Stage};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -14,6 +14,7 @@ use crate::policy::{self, Access};
 
 pub const SESSION_COOKIE: &str = "yq_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+const LOGOUT: &str = "/api/v1/auth/logout";
 
 fn is_unsafe(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -95,12 +96,36 @@ pub async fn enforce(
             return ApiError::new(StatusCode::FORBIDDEN, "csrf.token", "Missing or wrong CSRF token").into_response();
         }
     }
+    // AUTH-04: a session that owes its second factor reaches only the code step and logout.
+    if actor.stage == Some(Stage::TotpPending) && rule.access != Access::Pending && rule.path != LOGOUT {
+        return ApiError::from(yuanqu_app::AppError::SecondFactorRequired).into_response();
+    }
     if let Access::Perm(p) = rule.access
         && let Err(e) = actor.require(p)
     {
         return ApiError::from(e).into_response();
     }
     req.extensions_mut().insert(actor);
+    next.run(req).await
+}
+
+/// AV-02: at most `max_in_flight` requests at once; one more is refused at once with 503,
+/// `Retry-After: 1` and the code `overload` rather than queued without bound. `/healthz` is
+/// always answered, so an orchestrator does not restart a busy server.
+pub async fn shed_overload(
+    State(permits): State<std::sync::Arc<tokio::sync::Semaphore>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
+    let Ok(_permit) = permits.try_acquire_owned() else {
+        metrics::counter!("http_requests_shed_total").increment(1);
+        let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "overload", "The server is busy, try again");
+        e.retry_after = Some(1);
+        return e.into_response();
+    };
     next.run(req).await
 }
 

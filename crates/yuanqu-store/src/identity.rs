@@ -39,6 +39,8 @@ pub async fn insert_zone(c: &Conn<'_>, row: ZoneRow) -> Result<ZoneRow> {
         code: Set(row.code),
         name: Set(row.name),
         created_at: Set(row.created_at),
+        require_second_factor: Set(row.require_second_factor),
+        version: Set(1),
     }
     .insert(c.ex())
     .await?;
@@ -271,6 +273,11 @@ struct UserListRow {
     active: bool,
     version: i64,
     created_at: DateTime<Utc>,
+    totp_secret: Option<String>,
+    totp_enabled: bool,
+    totp_last_step: Option<i64>,
+    totp_failures: i32,
+    totp_locked_until: Option<DateTime<Utc>>,
     department_name: Option<String>,
     enterprise_name: Option<String>,
     locked_until: Option<DateTime<Utc>>,
@@ -337,6 +344,11 @@ pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -
                 active: r.active,
                 version: r.version,
                 created_at: r.created_at,
+                totp_secret: r.totp_secret,
+                totp_enabled: r.totp_enabled,
+                totp_last_step: r.totp_last_step,
+                totp_failures: r.totp_failures,
+                totp_locked_until: r.totp_locked_until,
             },
         })
         .collect();
@@ -421,6 +433,11 @@ pub async fn insert_user(c: &Conn<'_>, scope: &Scope, row: UserRow) -> Result<Us
         active: Set(row.active),
         version: Set(1),
         created_at: Set(row.created_at),
+        totp_secret: Set(None),
+        totp_enabled: Set(false),
+        totp_last_step: Set(None),
+        totp_failures: Set(0),
+        totp_locked_until: Set(None),
     };
     let u = am.insert(c.ex()).await?;
     insert_password_history(c, &u, &row.password_hash, row.created_at).await?;
@@ -542,6 +559,7 @@ pub async fn insert_session(c: &Conn<'_>, row: SessionRow) -> Result<SessionRow>
         expires_at: Set(row.expires_at),
         idle_secs: Set(row.idle_secs),
         ip: Set(row.ip),
+        stage: Set(row.stage),
     }
     .insert(c.ex())
     .await?)
@@ -654,6 +672,95 @@ pub async fn touch_token(c: &Conn<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()
     api_token::Entity::update_many()
         .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(at)))
         .filter(api_token::Column::Id.eq(id))
+        .exec(c.ex())
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- second factor (AUTH-04)
+
+/// Sets (enrolment) or clears (turned off, reset) a user's TOTP secret; either way the factor
+/// is off until confirmed and its replay and lock state start afresh.
+pub async fn set_totp_secret(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, secret: Option<String>) -> Result<bool> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::TotpSecret, Expr::value(secret))
+        .col_expr(user::Column::TotpEnabled, Expr::value(false))
+        .col_expr(user::Column::TotpLastStep, Expr::value(Option::<i64>::None))
+        .col_expr(user::Column::TotpFailures, Expr::value(0))
+        .col_expr(user::Column::TotpLockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Turns the enrolled factor on.
+pub async fn enable_totp(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid) -> Result<bool> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::TotpEnabled, Expr::value(true))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::TotpSecret.is_not_null())
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Accepts a code's time step only if it is later than the last accepted one: a single
+/// conditional UPDATE, so two requests with the same code cannot both pass.
+pub async fn accept_totp_step(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, step: i64) -> Result<bool> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::TotpLastStep, Expr::value(step))
+        .col_expr(user::Column::TotpFailures, Expr::value(0))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(Condition::any().add(user::Column::TotpLastStep.is_null()).add(user::Column::TotpLastStep.lt(step)))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Counts a wrong code (an atomic increment) and returns the count.
+pub async fn count_totp_failure(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid) -> Result<i32> {
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpFailures, Expr::col(user::Column::TotpFailures).add(1))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(c.ex())
+        .await?;
+    Ok(user_by_id_in_zone(c, zone_id, user_id).await?.map_or(0, |u| u.totp_failures))
+}
+
+/// Locks the second factor until `until` and restarts the failure count.
+pub async fn lock_totp(c: &Conn<'_>, zone_id: Uuid, user_id: Uuid, until: DateTime<Utc>) -> Result<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpLockedUntil, Expr::value(until))
+        .col_expr(user::Column::TotpFailures, Expr::value(0))
+        .filter(user::Column::ZoneId.eq(zone_id))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(c.ex())
+        .await?;
+    Ok(())
+}
+
+/// Sets the zone's second-factor switch if `version` still matches (CC-02).
+pub async fn update_zone_security(c: &Conn<'_>, zone_id: Uuid, require: bool, version: i64) -> Result<bool> {
+    let r = zone::Entity::update_many()
+        .col_expr(zone::Column::RequireSecondFactor, Expr::value(require))
+        .col_expr(zone::Column::Version, Expr::col(zone::Column::Version).add(1))
+        .filter(zone::Column::Id.eq(zone_id))
+        .filter(zone::Column::Version.eq(version))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Sets a session's sign-in stage (`None`: a full session).
+pub async fn set_session_stage(c: &Conn<'_>, id: Uuid, stage: Option<String>) -> Result<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::Stage, Expr::value(stage))
+        .filter(session::Column::Id.eq(id))
         .exec(c.ex())
         .await?;
     Ok(())

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dialect;
 pub mod entity;
 pub mod files;
+pub mod idempotency;
 pub mod identity;
 pub mod migration;
 pub mod personal;

@@ -55,6 +55,7 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         target: Target::User,
         body: || json!({"field": "phone", "reason": "核对身份 identity check"}),
     },
+    IdOp { method: "POST", path: "/api/v1/users/{id}/totp/reset", target: Target::User, body: none },
     IdOp { method: "DELETE", path: "/api/v1/departments/{id}", target: Target::Department, body: none },
     IdOp { method: "PATCH", path: "/api/v1/parks/{id}", target: Target::Park, body: || json!({"name": "改名"}) },
     IdOp { method: "GET", path: "/api/v1/enterprises/{id}", target: Target::Enterprise, body: none },

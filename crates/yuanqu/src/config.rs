@@ -31,6 +31,8 @@ pub struct Config {
     pub files_dir: Option<PathBuf>,
     /// Largest file upload (IV-02).
     pub upload_limit_bytes: usize,
+    /// Requests served at once; more get 503 + `Retry-After` (AV-02).
+    pub max_in_flight: usize,
     pub log_level: String,
     pub log_json: bool,
     /// The data key file (PD-01); default `<data dir>/data-key`, the data dir being the SQLite
@@ -53,6 +55,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             files_dir: None,
             upload_limit_bytes: 20 * 1024 * 1024,
+            max_in_flight: 512,
             log_level: "info,sea_orm_migration=warn,sqlx=warn".into(),
             log_json: true,
             data_key_file: None,
@@ -151,6 +154,7 @@ impl Config {
             trusted_proxy: self.trusted_proxy,
             body_limit: self.body_limit_bytes,
             login_per_minute: self.login_per_minute,
+            max_in_flight: self.max_in_flight,
             request_timeout: Duration::from_secs(30),
             data_dir: self.data_dir(),
             ..yuanqu_http::HttpConfig::default()

@@ -33,6 +33,9 @@ export type NewApiTokenRequestDto = Schemas['NewApiTokenRequestDto'];
 export type AuditDto = Schemas['AuditDto'];
 export type AuditVerifyDto = Schemas['AuditVerifyDto'];
 export type LoginDto = Schemas['LoginDto'];
+export type SecondFactorDto = Schemas['SecondFactorDto'];
+export type EnrolmentDto = Schemas['EnrolmentDto'];
+export type ZoneSecurityDto = Schemas['ZoneSecurityDto'];
 export type ChangePasswordDto = Schemas['ChangePasswordDto'];
 export type Problem = Schemas['Problem'];
 export type UserPage = Schemas['UserPage'];
@@ -141,7 +144,9 @@ async function unwrap<T>(call: Promise<Result<T>>, opts: { isLogin?: boolean } =
   const ra = Number(response.headers.get('Retry-After'));
   const err = new ApiError(response.status, problem, Number.isFinite(ra) && ra > 0 ? ra : undefined);
   // 401 auth.invalid_credentials answers a wrong password (login, password change), not a lost session.
-  if (response.status === 401 && !opts.isLogin && err.code !== 'auth.invalid_credentials') hooks.onUnauthorized();
+  // 401 auth.totp_invalid answers a wrong authenticator code, not a lost session either.
+  if (response.status === 401 && !opts.isLogin && !['auth.invalid_credentials', 'auth.totp_invalid'].includes(err.code))
+    hooks.onUnauthorized();
   if (response.status === 403 && err.code === 'auth.password_change_required') hooks.onPasswordChangeRequired();
   throw err;
 }
@@ -168,6 +173,14 @@ export const api = {
   logout: () => unwrap(client.POST('/api/v1/auth/logout')),
   me: () => unwrap(client.GET('/api/v1/auth/me')),
   changePassword: (body: ChangePasswordDto) => unwrap(client.POST('/api/v1/auth/password', { body })),
+  verifyTotp: (code: string) => unwrap(client.POST('/api/v1/auth/totp/verify', { body: { code } }), { isLogin: true }),
+  enrolTotp: () => unwrap(client.POST('/api/v1/auth/totp/enrol')),
+  confirmTotp: (code: string) => unwrap(client.POST('/api/v1/auth/totp/confirm', { body: { code } })),
+  disableTotp: (code: string) => unwrap(client.DELETE('/api/v1/auth/totp', { body: { code } })),
+  resetTotp: (id: string) => unwrap(client.POST('/api/v1/users/{id}/totp/reset', { params: { path: { id } } })),
+  zoneSecurity: () => unwrap(client.GET('/api/v1/zone/security')),
+  setZoneSecurity: (version: number, body: { require_second_factor?: boolean | null }) =>
+    unwrap(client.PATCH('/api/v1/zone/security', { params: { header: ifMatch(version) }, body })),
 
   // users
   listUsers: (query: PageQuery & { role?: string; department_id?: string }) =>

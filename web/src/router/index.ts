@@ -53,6 +53,7 @@ router.beforeEach(async (to) => {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
   }
   if (auth.mustChangePassword && to.name !== 'profile') return { name: 'profile', query: { pw: '1' } };
+  if (auth.enrolmentRequired && to.name !== 'profile') return { name: 'profile', query: { totp: '1' } };
   if (to.meta.perm && !auth.has(to.meta.perm)) return { name: 'forbidden', query: { from: to.fullPath } };
   return true;
 });

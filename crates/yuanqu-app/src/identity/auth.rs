@@ -8,7 +8,7 @@ use yuanqu_store::identity::{self as q, SessionRow, ThrottleRow, UserRow};
 
 use crate::audit::{self, By, Entry};
 use crate::secret;
-use crate::{Actor, App, AppError, Auth, RequestCtx};
+use crate::{Actor, App, AppError, Auth, RequestCtx, Stage};
 
 /// Session lifetimes (SES-02): idle and absolute, shorter for administrators.
 pub fn session_limits(role: Role) -> (Duration, Duration) {
@@ -73,7 +73,17 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
     }
     let Some(user) = user else { return Err(AppError::InvalidCredentials) };
     let role = Role::parse(&user.role).ok_or_else(|| AppError::Internal("unknown role".into()))?;
-    let (idle, absolute) = session_limits(role);
+    let stage = if user.totp_enabled {
+        Some(Stage::TotpPending)
+    } else if zone.require_second_factor && super::totp::needs_second_factor(role) {
+        Some(Stage::TotpEnrol)
+    } else {
+        None
+    };
+    let (idle, absolute) = match stage {
+        Some(Stage::TotpPending) => (super::totp::PENDING_LIFETIME, super::totp::PENDING_LIFETIME),
+        _ => session_limits(role),
+    };
     let token = secret::random_token(32);
     let session = SessionRow {
         id: Uuid::now_v7(),
@@ -86,6 +96,7 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
         expires_at: now + absolute,
         idle_secs: idle.num_seconds(),
         ip: ctx.ip.clone(),
+        stage: stage.map(|s| s.code().to_owned()),
     };
     let by = By { zone_id: zone.id, user_id: Some(user.id), login: Some(login.clone()) };
     let session = app
@@ -101,14 +112,18 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
                     q::clear_throttle(c, by.zone_id, &login).await?;
                 }
                 let s = q::insert_session(c, session).await?;
-                let e = Entry::new("auth.login", "session", Some(s.id));
+                let mut e = Entry::new("auth.login", "session", Some(s.id));
+                if let Some(stage) = &s.stage {
+                    e = e.after(serde_json::json!({ "stage": stage }));
+                }
                 audit::record(c, now, &by, &ctx, e).await?;
                 Ok(s)
             })
         })
         .await?;
-    let actor =
+    let mut actor =
         actor_for(app, &user, Auth::Session { session_id: session.id, csrf_token: session.csrf_token.clone() }).await?;
+    actor.stage = stage;
     Ok(SignedIn { token, actor, session })
 }
 
@@ -209,6 +224,7 @@ pub async fn actor_for(app: &App, user: &UserRow, auth: Auth) -> Result<Actor, A
         must_change_password: user.must_change_password || password_too_old,
         auth,
         department_subtree,
+        stage: None,
     })
 }
 
@@ -235,7 +251,8 @@ pub async fn authenticate_session(app: &App, token: &str) -> Result<(Actor, Sess
         app.db.write(|c| Box::pin(async move { q::touch_session(c, id, now).await.map_err(AppError::from) })).await?;
         s.last_seen_at = now;
     }
-    let actor = actor_for(app, &user, Auth::Session { session_id: s.id, csrf_token: s.csrf_token.clone() }).await?;
+    let mut actor = actor_for(app, &user, Auth::Session { session_id: s.id, csrf_token: s.csrf_token.clone() }).await?;
+    actor.stage = s.stage.as_deref().and_then(Stage::parse);
     Ok((actor, s))
 }
 

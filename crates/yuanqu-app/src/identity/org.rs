@@ -11,6 +11,7 @@ use yuanqu_store::{Page, PageReq, Uuid};
 use super::{done, text};
 use crate::audit::{self, By, Entry};
 use crate::error::unique_as;
+use crate::idempotency::{self, Created, Idem};
 use crate::{Actor, App, AppError, RequestCtx};
 
 /// `root` and every department below it.
@@ -59,9 +60,12 @@ pub async fn create_department(
     actor: &Actor,
     n: NewDepartment,
     ctx: &RequestCtx,
-) -> Result<DepartmentRow, AppError> {
+    idem: Option<Idem<DepartmentRow>>,
+) -> Result<Created<DepartmentRow>, AppError> {
     actor.require(Permission::DepartmentWrite)?;
-    create_department_as(app, &actor.zone_scope(), &By::from(actor), n, ctx).await
+    let idem = idem.map(|i| i.owned_by(actor));
+    let (zone, by) = (actor.zone_scope(), By::from(actor));
+    idempotency::guard(app, idem.as_ref(), create_department_in(app, &zone, &by, n, ctx, idem.clone())).await
 }
 
 pub async fn create_department_as(
@@ -71,6 +75,20 @@ pub async fn create_department_as(
     n: NewDepartment,
     ctx: &RequestCtx,
 ) -> Result<DepartmentRow, AppError> {
+    match create_department_in(app, zone, by, n, ctx, None).await? {
+        Created::New(d) => Ok(d),
+        Created::Replay(_) => Err(AppError::Internal("replay without a key".into())),
+    }
+}
+
+async fn create_department_in(
+    app: &App,
+    zone: &yuanqu_domain::Scope,
+    by: &By,
+    n: NewDepartment,
+    ctx: &RequestCtx,
+    idem: Option<Idem<DepartmentRow>>,
+) -> Result<Created<DepartmentRow>, AppError> {
     let mut errors = Vec::new();
     let name = text("name", &n.name, 64, &mut errors);
     if let Some(p) = n.parent_id
@@ -90,8 +108,11 @@ pub async fn create_department_as(
     };
     app.db
         .write(|c| {
-            let (row, by, ctx, zone) = (row.clone(), by.clone(), ctx.clone(), zone.clone());
+            let (row, by, ctx, zone, idem) = (row.clone(), by.clone(), ctx.clone(), zone.clone(), idem.clone());
             Box::pin(async move {
+                if let Some(s) = idempotency::claim(c, idem.as_ref(), now).await? {
+                    return Ok(Created::Replay(s));
+                }
                 let d = q::insert_department(c, &zone, row).await?;
                 audit::record(
                     c,
@@ -101,7 +122,8 @@ pub async fn create_department_as(
                     Entry::new("department.create", "department", Some(d.id)).after(dept_audit(&d)),
                 )
                 .await?;
-                Ok(d)
+                idempotency::finish(c, idem.as_ref(), &d).await?;
+                Ok(Created::New(d))
             })
         })
         .await
@@ -225,9 +247,17 @@ pub struct NewPark {
     pub name: String,
 }
 
-pub async fn create_park(app: &App, actor: &Actor, n: NewPark, ctx: &RequestCtx) -> Result<ParkRow, AppError> {
+pub async fn create_park(
+    app: &App,
+    actor: &Actor,
+    n: NewPark,
+    ctx: &RequestCtx,
+    idem: Option<Idem<ParkRow>>,
+) -> Result<Created<ParkRow>, AppError> {
     actor.require(Permission::ParkWrite)?;
-    create_park_as(app, &actor.zone_scope(), &By::from(actor), n, ctx).await
+    let idem = idem.map(|i| i.owned_by(actor));
+    let (zone, by) = (actor.zone_scope(), By::from(actor));
+    idempotency::guard(app, idem.as_ref(), create_park_in(app, &zone, &by, n, ctx, idem.clone())).await
 }
 
 pub async fn create_park_as(
@@ -237,6 +267,20 @@ pub async fn create_park_as(
     n: NewPark,
     ctx: &RequestCtx,
 ) -> Result<ParkRow, AppError> {
+    match create_park_in(app, zone, by, n, ctx, None).await? {
+        Created::New(p) => Ok(p),
+        Created::Replay(_) => Err(AppError::Internal("replay without a key".into())),
+    }
+}
+
+async fn create_park_in(
+    app: &App,
+    zone: &yuanqu_domain::Scope,
+    by: &By,
+    n: NewPark,
+    ctx: &RequestCtx,
+    idem: Option<Idem<ParkRow>>,
+) -> Result<Created<ParkRow>, AppError> {
     let mut errors = Vec::new();
     let code = park_code(&n.code, &mut errors);
     let name = text("name", &n.name, 64, &mut errors);
@@ -245,13 +289,17 @@ pub async fn create_park_as(
     let row = ParkRow { id: Uuid::now_v7(), zone_id: zone.zone_id(), code, name, version: 1, created_at: now };
     app.db
         .write(|c| {
-            let (row, by, ctx, zone) = (row.clone(), by.clone(), ctx.clone(), zone.clone());
+            let (row, by, ctx, zone, idem) = (row.clone(), by.clone(), ctx.clone(), zone.clone(), idem.clone());
             Box::pin(async move {
+                if let Some(s) = idempotency::claim(c, idem.as_ref(), now).await? {
+                    return Ok(Created::Replay(s));
+                }
                 let p = q::insert_park(c, &zone, row).await.map_err(unique_as("park.code_taken"))?;
                 let e = Entry::new("park.create", "park", Some(p.id))
                     .after(serde_json::json!({"code": p.code, "name": p.name}));
                 audit::record(c, now, &by, &ctx, e).await?;
-                Ok(p)
+                idempotency::finish(c, idem.as_ref(), &p).await?;
+                Ok(Created::New(p))
             })
         })
         .await
@@ -335,9 +383,12 @@ pub async fn create_enterprise(
     actor: &Actor,
     n: NewEnterprise,
     ctx: &RequestCtx,
-) -> Result<EnterpriseRow, AppError> {
+    idem: Option<Idem<EnterpriseRow>>,
+) -> Result<Created<EnterpriseRow>, AppError> {
     actor.require(Permission::EnterpriseWrite)?;
-    create_enterprise_as(app, &actor.zone_scope(), &By::from(actor), n, ctx).await
+    let idem = idem.map(|i| i.owned_by(actor));
+    let (zone, by) = (actor.zone_scope(), By::from(actor));
+    idempotency::guard(app, idem.as_ref(), create_enterprise_in(app, &zone, &by, n, ctx, idem.clone())).await
 }
 
 pub async fn create_enterprise_as(
@@ -347,6 +398,20 @@ pub async fn create_enterprise_as(
     n: NewEnterprise,
     ctx: &RequestCtx,
 ) -> Result<EnterpriseRow, AppError> {
+    match create_enterprise_in(app, zone, by, n, ctx, None).await? {
+        Created::New(e) => Ok(e),
+        Created::Replay(_) => Err(AppError::Internal("replay without a key".into())),
+    }
+}
+
+async fn create_enterprise_in(
+    app: &App,
+    zone: &yuanqu_domain::Scope,
+    by: &By,
+    n: NewEnterprise,
+    ctx: &RequestCtx,
+    idem: Option<Idem<EnterpriseRow>>,
+) -> Result<Created<EnterpriseRow>, AppError> {
     let mut errors = Vec::new();
     let name = text("name", &n.name, 128, &mut errors);
     let uscc = match Uscc::parse(&n.uscc) {
@@ -372,13 +437,17 @@ pub async fn create_enterprise_as(
     };
     app.db
         .write(|c| {
-            let (row, by, ctx, zone) = (row.clone(), by.clone(), ctx.clone(), zone.clone());
+            let (row, by, ctx, zone, idem) = (row.clone(), by.clone(), ctx.clone(), zone.clone(), idem.clone());
             Box::pin(async move {
+                if let Some(s) = idempotency::claim(c, idem.as_ref(), now).await? {
+                    return Ok(Created::Replay(s));
+                }
                 let e = q::insert_enterprise(c, &zone, row).await.map_err(unique_as("enterprise.uscc_taken"))?;
                 let a = Entry::new("enterprise.create", "enterprise", Some(e.id))
                     .after(serde_json::json!({"name": e.name, "uscc": e.uscc, "park_id": e.park_id}));
                 audit::record(c, now, &by, &ctx, a).await?;
-                Ok(e)
+                idempotency::finish(c, idem.as_ref(), &e).await?;
+                Ok(Created::New(e))
             })
         })
         .await

@@ -24,7 +24,14 @@ pub async fn zone(app: &App, code: &str) -> Result<Option<ZoneRow>, AppError> {
 
 pub async fn create_zone(app: &App, code: &str, name: &str) -> Result<ZoneRow, AppError> {
     let now = app.now();
-    let row = ZoneRow { id: Uuid::now_v7(), code: code.to_owned(), name: name.to_owned(), created_at: now };
+    let row = ZoneRow {
+        id: Uuid::now_v7(),
+        code: code.to_owned(),
+        name: name.to_owned(),
+        created_at: now,
+        require_second_factor: false,
+        version: 1,
+    };
     app.db
         .write(|c| {
             let row = row.clone();

@@ -7,6 +7,7 @@ use yuanqu_store::identity::{self as q, ApiTokenRow};
 
 use super::{done, text};
 use crate::audit::{self, By, Entry};
+use crate::idempotency::{self, Created, Idem};
 use crate::{Actor, App, AppError, RequestCtx, secret};
 
 pub async fn list(app: &App, actor: &Actor) -> Result<Vec<ApiTokenRow>, AppError> {
@@ -25,8 +26,22 @@ pub async fn create(
     actor: &Actor,
     n: NewToken,
     ctx: &RequestCtx,
-) -> Result<(ApiTokenRow, String), AppError> {
+    idem: Option<Idem<ApiTokenRow>>,
+) -> Result<Created<(ApiTokenRow, String)>, AppError> {
     actor.require(Permission::TokenOwn)?;
+    let idem = idem.map(|i| i.owned_by(actor));
+    idempotency::guard(app, idem.as_ref(), create_in(app, actor, n, ctx, idem.clone())).await
+}
+
+/// The stored response of a token creation never holds its secret (only its hash is kept):
+/// a replay shows the token without it.
+async fn create_in(
+    app: &App,
+    actor: &Actor,
+    n: NewToken,
+    ctx: &RequestCtx,
+    idem: Option<Idem<ApiTokenRow>>,
+) -> Result<Created<(ApiTokenRow, String)>, AppError> {
     let mut errors = Vec::new();
     let name = text("name", &n.name, 64, &mut errors);
     if n.expires_in_days.is_some_and(|d| d == 0 || d > 366) {
@@ -51,17 +66,24 @@ pub async fn create(
     let t = app
         .db
         .write(|c| {
-            let (row, by, ctx) = (row.clone(), by.clone(), ctx.clone());
+            let (row, by, ctx, idem) = (row.clone(), by.clone(), ctx.clone(), idem.clone());
             Box::pin(async move {
+                if let Some(s) = idempotency::claim(c, idem.as_ref(), now).await? {
+                    return Ok(Created::Replay(s));
+                }
                 let t = q::insert_token(c, row).await?;
                 let e = Entry::new("token.create", "api_token", Some(t.id))
                     .after(serde_json::json!({"name": t.name, "prefix": t.prefix}));
                 audit::record(c, now, &by, &ctx, e).await?;
-                Ok::<_, AppError>(t)
+                idempotency::finish(c, idem.as_ref(), &t).await?;
+                Ok::<_, AppError>(Created::New(t))
             })
         })
         .await?;
-    Ok((t, secret_text))
+    Ok(match t {
+        Created::New(t) => Created::New((t, secret_text)),
+        Created::Replay(s) => Created::Replay(s),
+    })
 }
 
 pub async fn revoke(app: &App, actor: &Actor, id: Uuid, ctx: &RequestCtx) -> Result<(), AppError> {

@@ -8,6 +8,7 @@ use yuanqu_store::{Conn, Page, PageReq, Uuid};
 use super::{done, text};
 use crate::audit::{self, By, Entry};
 use crate::error::unique_as;
+use crate::idempotency::{self, Created, Idem};
 use crate::personal::{KeyRing, Slot};
 use crate::{Actor, App, AppError, RequestCtx, secret};
 
@@ -133,18 +134,27 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<UserView, AppErro
     actor.require(Permission::UserRead)?;
     let c = app.db.conn();
     let u = q::user(&c, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
-    let zone = actor.zone_scope();
+    view_in(&app.keys, &c, &actor.zone_scope(), u, app.now()).await
+}
+
+/// A user with its department and enterprise names and its lock.
+async fn view_in(
+    keys: &KeyRing,
+    c: &Conn<'_>,
+    zone: &Scope,
+    u: UserRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<UserView, AppError> {
     let department_name = match u.department_id {
-        Some(d) => q::department(&c, &zone, d).await?.map(|d| d.name),
+        Some(d) => q::department(c, zone, d).await?.map(|d| d.name),
         None => None,
     };
     let enterprise_name = match u.enterprise_id {
-        Some(e) => q::enterprise(&c, &zone, e).await?.map(|e| e.name),
+        Some(e) => q::enterprise(c, zone, e).await?.map(|e| e.name),
         None => None,
     };
-    let now = app.now();
-    let locked_until = q::throttle(&c, u.zone_id, &u.login).await?.and_then(|t| t.locked_until).filter(|t| *t > now);
-    view(&app.keys, u, department_name, enterprise_name, locked_until)
+    let locked_until = q::throttle(c, u.zone_id, &u.login).await?.and_then(|t| t.locked_until).filter(|t| *t > now);
+    view(keys, u, department_name, enterprise_name, locked_until)
 }
 
 /// Checks a new password against the role's profile and the user's recent passwords, and
@@ -294,6 +304,11 @@ async fn build_user(
         active: true,
         version: 1,
         created_at: now,
+        totp_secret: None,
+        totp_enabled: false,
+        totp_last_step: None,
+        totp_failures: 0,
+        totp_locked_until: None,
     })
 }
 
@@ -316,10 +331,58 @@ pub async fn insert(app: &App, zone: &Scope, by: &By, n: NewUser, ctx: &RequestC
         .await
 }
 
-pub async fn create(app: &App, actor: &Actor, n: NewUser, ctx: &RequestCtx) -> Result<UserView, AppError> {
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    n: NewUser,
+    ctx: &RequestCtx,
+    idem: Option<Idem<UserView>>,
+) -> Result<Created<UserView>, AppError> {
     actor.require(Permission::UserWrite)?;
-    let u = insert(app, &actor.scope(), &By::from(actor), n, ctx).await?;
-    get(app, actor, u.id).await
+    let idem = idem.map(|i| i.owned_by(actor));
+    idempotency::guard(app, idem.as_ref(), create_in(app, actor, n, ctx, idem.clone())).await
+}
+
+async fn create_in(
+    app: &App,
+    actor: &Actor,
+    n: NewUser,
+    ctx: &RequestCtx,
+    idem: Option<Idem<UserView>>,
+) -> Result<Created<UserView>, AppError> {
+    let now = app.now();
+    let scope = actor.scope();
+    let row = build_user(app, &app.db.conn(), &scope, &n, now).await?;
+    let after = serde_json::to_value(audited(&app.keys, &row)?).ok();
+    let by = By::from(actor);
+    let zone = actor.zone_scope();
+    let keys = app.keys.clone();
+    app.db
+        .write(|c| {
+            let (row, by, ctx, scope, zone, idem, after, keys) = (
+                row.clone(),
+                by.clone(),
+                ctx.clone(),
+                scope.clone(),
+                zone.clone(),
+                idem.clone(),
+                after.clone(),
+                keys.clone(),
+            );
+            Box::pin(async move {
+                if let Some(s) = idempotency::claim(c, idem.as_ref(), now).await? {
+                    return Ok(Created::Replay(s));
+                }
+                let u = q::insert_user(c, &scope, row).await.map_err(user_unique)?;
+                let mut e = Entry::new("user.create", "user", Some(u.id));
+                e.after = after;
+                audit::record(c, now, &by, &ctx, e).await?;
+                let v = view_in(&keys, c, &zone, u, now).await?;
+                idempotency::finish(c, idem.as_ref(), &v).await?;
+                Ok(Created::New(v))
+            })
+        })
+        .await
 }
 
 #[derive(Debug, Clone, Default)]

@@ -26,10 +26,12 @@ pub enum Permission {
     FileUpload,
     /// Read files in one's data scope.
     FileRead,
+    /// The zone's security settings, e.g. requiring a second factor (the security administrator's).
+    ZoneSecurity,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -46,6 +48,7 @@ impl Permission {
         Self::MetricsRead,
         Self::FileUpload,
         Self::FileRead,
+        Self::ZoneSecurity,
     ];
 
     pub fn code(self) -> &'static str {
@@ -66,6 +69,7 @@ impl Permission {
             Self::MetricsRead => "metrics.read",
             Self::FileUpload => "file.upload",
             Self::FileRead => "file.read",
+            Self::ZoneSecurity => "zone.security",
         }
     }
 }
@@ -213,6 +217,7 @@ impl Role {
                 MetricsRead,
                 FileUpload,
                 FileRead,
+                ZoneSecurity,
             ],
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
             Self::ZoneLeader => {

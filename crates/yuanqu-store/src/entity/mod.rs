@@ -7,6 +7,7 @@ pub mod department;
 pub mod enterprise;
 pub mod file;
 pub mod file_blob;
+pub mod idempotency_key;
 pub mod login_throttle;
 pub mod park;
 pub mod password_history;

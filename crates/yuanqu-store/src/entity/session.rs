@@ -15,6 +15,9 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub idle_secs: i64,
     pub ip: Option<String>,
+    /// `totp_pending` (password given, code not yet) or `totp_enrol` (must enrol first); none
+    /// for a full session.
+    pub stage: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

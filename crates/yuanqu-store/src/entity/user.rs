@@ -24,6 +24,13 @@ pub struct Model {
     pub active: bool,
     pub version: i64,
     pub created_at: DateTimeUtc,
+    /// Base32 TOTP secret (AUTH-04); set at enrolment, enabled on confirmation.
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    /// The last accepted RFC 6238 time step: a code is accepted only for a later step.
+    pub totp_last_step: Option<i64>,
+    pub totp_failures: i32,
+    pub totp_locked_until: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

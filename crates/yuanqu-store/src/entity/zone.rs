@@ -9,6 +9,9 @@ pub struct Model {
     pub code: String,
     pub name: String,
     pub created_at: DateTimeUtc,
+    /// Staff and administrators must sign in with a second factor (AUTH-04).
+    pub require_second_factor: bool,
+    pub version: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

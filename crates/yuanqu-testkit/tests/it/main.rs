@@ -7,6 +7,8 @@ mod audit;
 mod files;
 mod openapi;
 mod personal;
+mod platform;
 mod security;
 mod store;
 mod tenancy;
+mod totp;
