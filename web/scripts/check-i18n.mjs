@@ -46,7 +46,10 @@ const CODES = [
   'password.too_short', 'password.classes', 'password.common', 'password.reused', 'login.format', 'role.unknown',
   'auth.locked', 'rate_limited', 'internal', 'user.self_change', 'role.enterprise_binding', 'password.contains_login',
   'password.wrong', 'password.too_long', 'phone.format', 'code.format', 'range', 'not_allowed', 'unknown_field', 'invalid',
-  'busy',
+  'busy', 'sheet.type_not_allowed', 'sheet.macro', 'sheet.too_large', 'sheet.zip_bomb', 'sheet.too_many_rows',
+  'sheet.header_mismatch', 'sheet.formula', 'sheet.invalid_cells', 'sheet.unreadable', 'sheet.column_missing',
+  'sheet.column_unknown', 'sheet.column_duplicate', 'sheet.duplicate_key', 'export.too_many', 'role.not_grantable',
+  'department.not_found', 'department.ambiguous', 'enterprise.required', 'enterprise.not_found', 'enterprise.not_allowed',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

@@ -27,6 +27,9 @@ pub enum AppError {
     PreconditionRequired,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A spreadsheet refused as a whole, or its cells (IV-03).
+    #[error(transparent)]
+    Sheet(#[from] yuanqu_office::SheetError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -50,6 +53,7 @@ impl AppError {
             Self::PreconditionFailed => "precondition.failed",
             Self::PreconditionRequired => "precondition.required",
             Self::Store(StoreError::Busy) => "busy",
+            Self::Sheet(e) => e.code(),
             Self::Store(_) | Self::Internal(_) => "internal",
         }
     }

@@ -8,6 +8,7 @@ pub mod identity;
 pub mod ops;
 pub mod policy;
 pub mod security;
+pub mod sheets;
 pub mod spa;
 
 use std::net::IpAddr;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub metrics: Option<PrometheusHandle>,
+    /// Running exports per user (at most 2 each).
+    pub exports: Arc<sheets::ExportSlots>,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
             login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))),
             config: Arc::new(config),
             metrics,
+            exports: sheets::ExportSlots::new(2),
         }
     }
 }
@@ -84,6 +88,7 @@ impl AppState {
     paths(
         identity::login, identity::logout, identity::me, identity::change_password,
         identity::list_users, identity::create_user, identity::get_user, identity::update_user, identity::unlock_user,
+        sheets::template, sheets::import, sheets::report, sheets::export,
         identity::list_departments, identity::create_department, identity::update_department, identity::delete_department,
         identity::list_roles,
         identity::list_parks, identity::create_park, identity::update_park,
@@ -92,7 +97,7 @@ impl AppState {
         audit::search, audit::verify,
         ops::healthz, ops::readyz, ops::metrics,
     ),
-    components(schemas(error::Problem, error::FieldErrorDto)),
+    components(schemas(error::Problem, error::FieldErrorDto, sheets::CellErrorDto)),
     tags((name = "auth", description = "登录与会话 Sign-in and sessions"))
 )]
 pub struct ApiDoc;
@@ -161,6 +166,12 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/users/{id}", get_!(i::get_user).patch(i::update_user))?;
     let r = r.add(Method::PATCH, "/api/v1/users/{id}", MethodRouter::new())?;
     let r = r.add(Method::POST, "/api/v1/users/{id}/unlock", on(MethodFilter::POST, i::unlock_user))?;
+    let upload = || DefaultBodyLimit::max(sheets::UPLOAD_LIMIT);
+    let r = r.add(Method::GET, "/api/v1/users/import/template", get_!(sheets::template))?;
+    let r = r.add(Method::POST, "/api/v1/users/import", on(MethodFilter::POST, sheets::import).layer(upload()))?;
+    let r =
+        r.add(Method::POST, "/api/v1/users/import/report", on(MethodFilter::POST, sheets::report).layer(upload()))?;
+    let r = r.add(Method::GET, "/api/v1/users/export", get_!(sheets::export))?;
     let r = r.add(Method::GET, "/api/v1/departments", get_!(i::list_departments).post(i::create_department))?;
     let r = r.add(Method::POST, "/api/v1/departments", MethodRouter::new())?;
     let r = r.add(

@@ -190,6 +190,11 @@ pub async fn enterprises(
     Ok(Page { items, total })
 }
 
+/// Every enterprise in scope (an import resolves USCCs against them).
+pub async fn all_enterprises(c: &Conn<'_>, scope: &Scope) -> Result<Vec<EnterpriseRow>> {
+    Ok(enterprise::Entity::find().filter(enterprise_scope(scope)).all(c.ex()).await?)
+}
+
 pub async fn enterprise(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<EnterpriseRow>> {
     Ok(enterprise::Entity::find_by_id(id).filter(enterprise_scope(scope)).one(c.ex()).await?)
 }
@@ -369,6 +374,12 @@ fn user_filter(scope: &Scope, f: &UserFilter) -> Condition {
 
 pub async fn user(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<UserRow>> {
     Ok(user::Entity::find_by_id(id).filter(user_scope(scope)).one(c.ex()).await?)
+}
+
+/// Every user of the scope's zone, whatever the scope's data part: the natural-key (login)
+/// lookup of an import, which must see a login taken anywhere in the zone.
+pub async fn zone_users(c: &Conn<'_>, zone: &Scope) -> Result<Vec<UserRow>> {
+    Ok(user::Entity::find().filter(user::Column::ZoneId.eq(zone.zone_id())).all(c.ex()).await?)
 }
 
 /// Pre-authentication lookup by the zone the caller named and the (lower-cased) login.

@@ -282,6 +282,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the users list with the same filters as `GET /users`, in my scope, phones masked;
+         *     streamed; audited with the row count. At most 2 exports at a time per user (429).
+         */
+        get: operations["export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import users from an .xlsx or .csv (login is the key: re-importing changes nothing). */
+        post: operations["import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/import/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same upload annotated: bad cells highlighted with a note, an "错误说明" column. */
+        post: operations["report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The import template (.xlsx): Chinese headers with notes, a grey example row, "填写说明". */
+        get: operations["template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}": {
         parameters: {
             query?: never;
@@ -417,6 +488,21 @@ export interface components {
             checked: number;
             ok: boolean;
         };
+        /** @description One problem with one cell, as the user sees it in Excel. */
+        CellErrorDto: {
+            code: string;
+            /** @description Column letter; empty for a whole-row or missing-column problem. */
+            column: string;
+            /** @description The column's Chinese header. */
+            header: string;
+            /** @description Chinese explanation. */
+            message: string;
+            /**
+             * Format: int32
+             * @description 1-based row, the header being row 1.
+             */
+            row: number;
+        };
         ChangePasswordDto: {
             current_password: string;
             new_password: string;
@@ -457,6 +543,27 @@ export interface components {
         FieldErrorDto: {
             code: string;
             field: string;
+        };
+        ImportReportDto: {
+            /** Format: int64 */
+            created: number;
+            errors: components["schemas"]["CellErrorDto"][];
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            unchanged: number;
+            /** Format: int64 */
+            updated: number;
+        };
+        /** @description The multipart upload. */
+        ImportUpload: {
+            /**
+             * Format: binary
+             * @description The .xlsx or .csv file (≤ 10 MB, ≤ 10,000 rows).
+             */
+            file: string;
+            /** @description `all_or_nothing` (default) or `valid_rows`. */
+            mode?: string | null;
         };
         LoginDto: {
             login: string;
@@ -538,6 +645,8 @@ export interface components {
         };
         /** @description RFC 9457 problem details, with Yuanqu's `code`. */
         Problem: {
+            /** @description Spreadsheet problems located by row and column (IV-03). */
+            cells?: components["schemas"]["CellErrorDto"][];
             code: string;
             errors?: components["schemas"]["FieldErrorDto"][];
             request_id?: string | null;
@@ -1266,6 +1375,143 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export: {
+        parameters: {
+            query?: {
+                q?: string;
+                role?: string;
+                department_id?: string;
+                sort?: string;
+                /** @description `xlsx` (default) or `csv`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `all_or_nothing` (default): any error and nothing is written; `valid_rows`: the valid
+                 *     rows are written and the others reported.
+                 */
+                mode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
         };

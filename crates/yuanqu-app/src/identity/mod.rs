@@ -5,6 +5,7 @@ pub mod auth;
 pub mod org;
 pub mod setup;
 pub mod tokens;
+pub mod user_sheet;
 pub mod users;
 
 use yuanqu_domain::FieldError;

@@ -37,7 +37,7 @@ pub fn mask_phone(p: &str) -> String {
 
 /// What the audit log keeps of a user (no hash, masked phone).
 #[derive(serde::Serialize)]
-struct Audited<'a> {
+pub(crate) struct Audited<'a> {
     login: &'a str,
     display_name: &'a str,
     role: &'a str,
@@ -47,7 +47,7 @@ struct Audited<'a> {
     active: bool,
 }
 
-fn audited(u: &UserRow) -> Audited<'_> {
+pub(crate) fn audited(u: &UserRow) -> Audited<'_> {
     Audited {
         login: &u.login,
         display_name: &u.display_name,

@@ -6,5 +6,6 @@ mod api;
 mod audit;
 mod openapi;
 mod security;
+mod sheets;
 mod store;
 mod tenancy;
