@@ -12,8 +12,8 @@ use std::sync::Arc;
 use yuanqu_domain::identity::{LoginId, Permission, Role};
 use yuanqu_domain::{Scope, Uscc};
 use yuanqu_office::{CellError, Column, ExportFormat, ExportWriter, Limits, Parsed, Sheet, SheetError};
+use yuanqu_store::Uuid;
 use yuanqu_store::identity::{self as q, UserFilter, UserRow};
-use yuanqu_store::{PageReq, Uuid};
 
 use super::users::{audited, mask_phone};
 use crate::audit::{self, By, Entry};
@@ -147,8 +147,9 @@ async fn plan(app: &App, actor: &Actor, parsed: &Parsed) -> Result<Plan, AppErro
     let c = app.db.conn();
     let zone = actor.zone_scope();
     let scope = actor.scope();
+    let logins: Vec<String> = parsed.rows.iter().map(|r| r.values[LOGIN].to_lowercase()).collect();
     let existing: HashMap<String, UserRow> =
-        q::zone_users(&c, &zone).await?.into_iter().map(|u| (u.login.to_lowercase(), u)).collect();
+        q::zone_users_by_login(&c, &zone, &logins).await?.into_iter().map(|u| (u.login.to_lowercase(), u)).collect();
     let deps = q::departments(&c, &zone).await?;
     let (dep_names, dep_paths) = department_maps(&deps);
     let enterprises: HashMap<String, Uuid> =
@@ -375,7 +376,8 @@ const EXPORT_HEADERS: [&str; 8] = ["登录名", "姓名", "角色", "部门", "�
 const EXPORT_PAGE: u64 = 1000;
 
 /// The users the list would show with the same filters, in the actor's scope, phones masked,
-/// written page by page to a temporary file; audited `user.export` with the count and filters.
+/// in creation order (the list's `sort` is not applied), written batch by batch (keyset on the
+/// id, no OFFSET) to a temporary file; audited `user.export` with the count and filters.
 pub async fn export(
     app: &App,
     actor: &Actor,
@@ -387,11 +389,12 @@ pub async fn export(
     let scope: Scope = actor.scope();
     let c = app.db.conn();
     let mut w = ExportWriter::new(format, SHEET.name, &EXPORT_HEADERS)?;
-    let mut page = 1;
+    let mut after = None;
     loop {
-        let p = q::users(&c, &scope, f, PageReq { page, size: EXPORT_PAGE }).await?;
-        let n = p.items.len() as u64;
-        for i in p.items {
+        let batch = q::users_after(&c, &scope, f, after, EXPORT_PAGE).await?;
+        let n = batch.len() as u64;
+        after = batch.last().map(|i| i.user.id);
+        for i in batch {
             let u = &i.user;
             let role = Role::parse(&u.role).map(Role::name_zh).unwrap_or(u.role.as_str());
             let phone = u.phone.as_deref().map(mask_phone).unwrap_or_default();
@@ -411,7 +414,6 @@ pub async fn export(
         if n < EXPORT_PAGE {
             break;
         }
-        page += 1;
     }
     let rows = w.rows;
     let file = w.finish()?;

@@ -4,13 +4,14 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
+mod m0004_exports;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0004_exports::Migration)]
     }
 }
 
