@@ -53,6 +53,10 @@ const CODES = [
   'overload', 'idempotency.key_reused', 'idempotency.key_invalid', 'auth.second_factor_required',
   'auth.second_factor_enrolment_required', 'auth.second_factor_not_pending', 'auth.totp_invalid', 'auth.totp_locked',
   'auth.totp_already_enabled', 'auth.totp_not_enrolled', 'auth.totp_not_enabled', 'auth.totp_required_by_zone',
+  'sheet.type_not_allowed', 'sheet.macro', 'sheet.too_large', 'sheet.zip_bomb', 'sheet.too_many_rows',
+  'sheet.header_mismatch', 'sheet.formula', 'sheet.invalid_cells', 'sheet.unreadable', 'sheet.column_missing',
+  'sheet.column_unknown', 'sheet.column_duplicate', 'sheet.duplicate_key', 'export.too_many', 'role.not_grantable',
+  'department.not_found', 'department.ambiguous', 'enterprise.required', 'enterprise.not_found', 'enterprise.not_allowed',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

@@ -42,6 +42,9 @@ pub enum AppError {
     CodeLocked { retry_after_secs: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A spreadsheet refused as a whole, or its cells (IV-03).
+    #[error(transparent)]
+    Sheet(#[from] yuanqu_office::SheetError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -71,6 +74,7 @@ impl AppError {
             Self::InvalidCode => "auth.totp_invalid",
             Self::CodeLocked { .. } => "auth.totp_locked",
             Self::Store(StoreError::Busy) => "busy",
+            Self::Sheet(e) => e.code(),
             Self::Store(_) | Self::Internal(_) => "internal",
         }
     }

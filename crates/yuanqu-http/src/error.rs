@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 use yuanqu_app::AppError;
+use yuanqu_office::SheetError;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldErrorDto {
@@ -25,6 +26,9 @@ pub struct Problem {
     pub request_id: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldErrorDto>,
+    /// Spreadsheet problems located by row and column (IV-03).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<crate::sheets::CellErrorDto>,
 }
 
 /// An error on its way out; the request ID is added by the `problem_request_id` layer.
@@ -34,12 +38,20 @@ pub struct ApiError {
     pub code: String,
     pub title: String,
     pub errors: Vec<FieldErrorDto>,
+    pub cells: Vec<crate::sheets::CellErrorDto>,
     pub retry_after: Option<i64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, title: &str) -> Self {
-        Self { status, code: code.to_owned(), title: title.to_owned(), errors: Vec::new(), retry_after: None }
+        Self {
+            status,
+            code: code.to_owned(),
+            title: title.to_owned(),
+            errors: Vec::new(),
+            cells: Vec::new(),
+            retry_after: None,
+        }
     }
     pub fn field(mut self, field: &str, code: &str) -> Self {
         self.errors.push(FieldErrorDto { field: field.to_owned(), code: code.to_owned() });
@@ -77,6 +89,17 @@ impl From<AppError> for ApiError {
             AppError::InvalidCode => (StatusCode::UNAUTHORIZED, "Wrong or used code"),
             AppError::CodeLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many wrong codes, wait a minute"),
             AppError::Store(yuanqu_store::StoreError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "Busy, try again"),
+            AppError::Sheet(s) => match s {
+                SheetError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "The file is larger than 10 MB"),
+                SheetError::TypeNotAllowed | SheetError::Macro => {
+                    (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Only .xlsx and .csv files without macros are accepted")
+                }
+                SheetError::Io(_) => {
+                    tracing::error!(error = %e, "spreadsheet write failed");
+                    (StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
+                }
+                _ => (StatusCode::UNPROCESSABLE_ENTITY, "The spreadsheet cannot be imported"),
+            },
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
@@ -94,6 +117,7 @@ impl From<AppError> for ApiError {
             AppError::Locked { retry_after_secs } | AppError::CodeLocked { retry_after_secs } => {
                 out.retry_after = Some(retry_after_secs)
             }
+            AppError::Sheet(s) => out.cells = s.cells().iter().cloned().map(Into::into).collect(),
             AppError::Store(yuanqu_store::StoreError::Busy) => out.retry_after = Some(1),
             _ => {}
         }
@@ -128,6 +152,7 @@ impl IntoResponse for ApiError {
             code: self.code,
             request_id: None,
             errors: self.errors,
+            cells: self.cells,
         };
         let mut res = (self.status, axum::Json(body)).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));

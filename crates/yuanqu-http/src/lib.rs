@@ -9,6 +9,7 @@ pub mod identity;
 pub mod ops;
 pub mod policy;
 pub mod security;
+pub mod sheets;
 pub mod spa;
 pub mod totp;
 
@@ -71,6 +72,8 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// Permits for requests in flight (AV-02).
     pub in_flight: Arc<tokio::sync::Semaphore>,
+    /// Running exports per user (at most 2 each).
+    pub exports: Arc<sheets::ExportSlots>,
 }
 
 impl AppState {
@@ -82,6 +85,7 @@ impl AppState {
             in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1))),
             config: Arc::new(config),
             metrics,
+            exports: sheets::ExportSlots::new(2),
         }
     }
 }
@@ -94,6 +98,7 @@ impl AppState {
         totp::verify, totp::enrol, totp::confirm, totp::disable, totp::reset, totp::zone_security, totp::set_zone_security,
         identity::list_users, identity::create_user, identity::get_user, identity::update_user, identity::unlock_user,
         identity::reveal_user_field,
+        sheets::template, sheets::import, sheets::report, sheets::export,
         identity::list_departments, identity::create_department, identity::update_department, identity::delete_department,
         identity::list_roles,
         identity::list_parks, identity::create_park, identity::update_park,
@@ -103,7 +108,7 @@ impl AppState {
         audit::search, audit::verify,
         ops::healthz, ops::readyz, ops::metrics,
     ),
-    components(schemas(error::Problem, error::FieldErrorDto)),
+    components(schemas(error::Problem, error::FieldErrorDto, sheets::CellErrorDto)),
     tags((name = "auth", description = "登录与会话 Sign-in and sessions"))
 )]
 pub struct ApiDoc;
@@ -180,6 +185,12 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::PATCH, "/api/v1/users/{id}", MethodRouter::new())?;
     let r = r.add(Method::POST, "/api/v1/users/{id}/unlock", on(MethodFilter::POST, i::unlock_user))?;
     let r = r.add(Method::POST, "/api/v1/users/{id}/reveal", on(MethodFilter::POST, i::reveal_user_field))?;
+    let upload = || DefaultBodyLimit::max(sheets::UPLOAD_LIMIT);
+    let r = r.add(Method::GET, "/api/v1/users/import/template", get_!(sheets::template))?;
+    let r = r.add(Method::POST, "/api/v1/users/import", on(MethodFilter::POST, sheets::import).layer(upload()))?;
+    let r =
+        r.add(Method::POST, "/api/v1/users/import/report", on(MethodFilter::POST, sheets::report).layer(upload()))?;
+    let r = r.add(Method::GET, "/api/v1/users/export", get_!(sheets::export))?;
     let r = r.add(Method::GET, "/api/v1/departments", get_!(i::list_departments).post(i::create_department))?;
     let r = r.add(Method::POST, "/api/v1/departments", MethodRouter::new())?;
     let r = r.add(

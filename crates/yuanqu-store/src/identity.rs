@@ -192,6 +192,11 @@ pub async fn enterprises(
     Ok(Page { items, total })
 }
 
+/// Every enterprise in scope (an import resolves USCCs against them).
+pub async fn all_enterprises(c: &Conn<'_>, scope: &Scope) -> Result<Vec<EnterpriseRow>> {
+    Ok(enterprise::Entity::find().filter(enterprise_scope(scope)).all(c.ex()).await?)
+}
+
 pub async fn enterprise(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<EnterpriseRow>> {
     Ok(enterprise::Entity::find_by_id(id).filter(enterprise_scope(scope)).one(c.ex()).await?)
 }
@@ -287,26 +292,9 @@ struct UserListRow {
 /// A page of users with their department and enterprise names, and the total, in one query
 /// (`COUNT(*) OVER ()`; a separate count only for a page past the end).
 pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -> Result<Page<UserListItem>> {
-    use sea_orm::JoinType;
     let cond = user_filter(scope, f);
-    let dept: sea_orm::RelationDef =
-        user::Entity::belongs_to(department::Entity).from(user::Column::DepartmentId).to(department::Column::Id).into();
-    let ent: sea_orm::RelationDef =
-        user::Entity::belongs_to(enterprise::Entity).from(user::Column::EnterpriseId).to(enterprise::Column::Id).into();
-    let lock: sea_orm::RelationDef = user::Entity::belongs_to(login_throttle::Entity)
-        .from((user::Column::ZoneId, user::Column::Login))
-        .to((login_throttle::Column::ZoneId, login_throttle::Column::Login))
-        .into();
     let (col, desc) = user_sort(f);
-    let query = user::Entity::find()
-        .join(JoinType::LeftJoin, dept)
-        .join(JoinType::LeftJoin, ent)
-        .join(JoinType::LeftJoin, lock)
-        .column_as(Expr::col((department::Entity, department::Column::Name)), "department_name")
-        .column_as(Expr::col((enterprise::Entity, enterprise::Column::Name)), "enterprise_name")
-        .column_as(Expr::col((login_throttle::Entity, login_throttle::Column::LockedUntil)), "locked_until")
-        .column_as(Expr::cust("COUNT(*) OVER ()"), "total")
-        .filter(cond.clone());
+    let query = user_list_query(cond.clone()).column_as(Expr::cust("COUNT(*) OVER ()"), "total");
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
     let rows: Vec<UserListRow> = query
         .order_by_asc(user::Column::Id)
@@ -320,39 +308,83 @@ pub async fn users(c: &Conn<'_>, scope: &Scope, f: &UserFilter, page: PageReq) -
         None if page.page > 1 => user::Entity::find().filter(cond).count(c.ex()).await?,
         None => 0,
     };
-    let items = rows
-        .into_iter()
-        .map(|r| UserListItem {
-            department_name: r.department_name,
-            enterprise_name: r.enterprise_name,
-            locked_until: r.locked_until,
-            user: UserRow {
-                id: r.id,
-                zone_id: r.zone_id,
-                login: r.login,
-                display_name: r.display_name,
-                role: r.role,
-                department_id: r.department_id,
-                enterprise_id: r.enterprise_id,
-                phone: r.phone,
-                id_card_enc: r.id_card_enc,
-                id_card_bidx: r.id_card_bidx,
-                password_hash: r.password_hash,
-                password_changed_at: r.password_changed_at,
-                password_expires_at: r.password_expires_at,
-                must_change_password: r.must_change_password,
-                active: r.active,
-                version: r.version,
-                created_at: r.created_at,
-                totp_secret: r.totp_secret,
-                totp_enabled: r.totp_enabled,
-                totp_last_step: r.totp_last_step,
-                totp_failures: r.totp_failures,
-                totp_locked_until: r.totp_locked_until,
-            },
-        })
-        .collect();
-    Ok(Page { items, total })
+    Ok(Page { items: rows.into_iter().map(list_item).collect(), total })
+}
+
+/// The user list's joins and names (department, enterprise, lock) under a condition.
+fn user_list_query(cond: Condition) -> sea_orm::Select<user::Entity> {
+    use sea_orm::JoinType;
+    let dept: sea_orm::RelationDef =
+        user::Entity::belongs_to(department::Entity).from(user::Column::DepartmentId).to(department::Column::Id).into();
+    let ent: sea_orm::RelationDef =
+        user::Entity::belongs_to(enterprise::Entity).from(user::Column::EnterpriseId).to(enterprise::Column::Id).into();
+    let lock: sea_orm::RelationDef = user::Entity::belongs_to(login_throttle::Entity)
+        .from((user::Column::ZoneId, user::Column::Login))
+        .to((login_throttle::Column::ZoneId, login_throttle::Column::Login))
+        .into();
+    user::Entity::find()
+        .join(JoinType::LeftJoin, dept)
+        .join(JoinType::LeftJoin, ent)
+        .join(JoinType::LeftJoin, lock)
+        .column_as(Expr::col((department::Entity, department::Column::Name)), "department_name")
+        .column_as(Expr::col((enterprise::Entity, enterprise::Column::Name)), "enterprise_name")
+        .column_as(Expr::col((login_throttle::Entity, login_throttle::Column::LockedUntil)), "locked_until")
+        .filter(cond)
+}
+
+/// The list's users (same filters and scope) in creation order (UUIDv7), `limit` after the id
+/// `after`: an export reads them batch by batch without OFFSET or a count.
+pub async fn users_after(
+    c: &Conn<'_>,
+    scope: &Scope,
+    f: &UserFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<UserListItem>> {
+    let mut cond = user_filter(scope, f);
+    if let Some(a) = after {
+        cond = cond.add(user::Column::Id.gt(a));
+    }
+    let rows: Vec<UserListRow> = user_list_query(cond)
+        .column_as(Expr::cust("CAST(0 AS BIGINT)"), "total")
+        .order_by_asc(user::Column::Id)
+        .limit(limit)
+        .into_model()
+        .all(c.ex())
+        .await?;
+    Ok(rows.into_iter().map(list_item).collect())
+}
+
+fn list_item(r: UserListRow) -> UserListItem {
+    UserListItem {
+        department_name: r.department_name,
+        enterprise_name: r.enterprise_name,
+        locked_until: r.locked_until,
+        user: UserRow {
+            id: r.id,
+            zone_id: r.zone_id,
+            login: r.login,
+            display_name: r.display_name,
+            role: r.role,
+            department_id: r.department_id,
+            enterprise_id: r.enterprise_id,
+            phone: r.phone,
+            id_card_enc: r.id_card_enc,
+            id_card_bidx: r.id_card_bidx,
+            password_hash: r.password_hash,
+            password_changed_at: r.password_changed_at,
+            password_expires_at: r.password_expires_at,
+            must_change_password: r.must_change_password,
+            active: r.active,
+            version: r.version,
+            created_at: r.created_at,
+            totp_secret: r.totp_secret,
+            totp_enabled: r.totp_enabled,
+            totp_last_step: r.totp_last_step,
+            totp_failures: r.totp_failures,
+            totp_locked_until: r.totp_locked_until,
+        },
+    }
 }
 
 fn user_sort(f: &UserFilter) -> (user::Column, bool) {
@@ -390,6 +422,21 @@ fn user_filter(scope: &Scope, f: &UserFilter) -> Condition {
 
 pub async fn user(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<UserRow>> {
     Ok(user::Entity::find_by_id(id).filter(user_scope(scope)).one(c.ex()).await?)
+}
+
+/// The users of the scope's zone with these (lower-cased) logins, whatever the scope's data
+/// part: the natural-key lookup of an import, which must see a login taken anywhere in the zone.
+pub async fn zone_users_by_login(c: &Conn<'_>, zone: &Scope, logins: &[String]) -> Result<Vec<UserRow>> {
+    let mut out = Vec::new();
+    for chunk in logins.chunks(500) {
+        let mut rows = user::Entity::find()
+            .filter(user::Column::ZoneId.eq(zone.zone_id()))
+            .filter(user::Column::Login.is_in(chunk.iter().cloned()))
+            .all(c.ex())
+            .await?;
+        out.append(&mut rows);
+    }
+    Ok(out)
 }
 
 /// Pre-authentication lookup by the zone the caller named and the (lower-cased) login.

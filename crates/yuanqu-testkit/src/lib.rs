@@ -96,6 +96,8 @@ pub struct TestApp {
     pub router: Router,
     /// Where this app's uploaded files are stored.
     pub files_dir: tempfile::TempDir,
+    /// The running-export slots of the router's state (to fill them in a test).
+    pub exports: Arc<yuanqu_http::sheets::ExportSlots>,
 }
 
 /// A signed-in client: the session cookie and the CSRF token.
@@ -190,7 +192,34 @@ impl Req {
     }
 }
 
+/// A `multipart/form-data` body with a `file` field (and `mode` if given), and its content type.
+pub fn multipart(file_name: &str, bytes: &[u8], mode: Option<&str>) -> (Vec<u8>, String) {
+    let b = "yuanqu-test-boundary-7d1f";
+    let mut body = Vec::new();
+    if let Some(m) = mode {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\n{m}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={b}"))
+}
+
 impl TestApp {
+    /// Uploads a file to a multipart route as `s`.
+    pub async fn upload(&self, path: &str, s: &Session, file_name: &str, bytes: &[u8], mode: Option<&str>) -> Res {
+        let (body, ct) = multipart(file_name, bytes, mode);
+        self.send(Req::new(Method::POST, path).as_(s).raw(body, &ct)).await
+    }
+
     pub async fn new() -> anyhow::Result<Self> {
         Self::with_config(HttpConfig::default()).await
     }
@@ -212,17 +241,33 @@ impl TestApp {
         let mut config = AppConfig::default();
         config.files.dir = files_dir.path().join("files");
         let app = App::new(tdb.db.clone(), clock.clone(), config).with_keys(keys);
-        let router = yuanqu_http::router(AppState::new(app.clone(), http, None))?;
-        Ok(Self { tdb, app, clock, router, files_dir })
+        let state = AppState::new(app.clone(), http, None);
+        let exports = state.exports.clone();
+        let router = yuanqu_http::router(state)?;
+        Ok(Self { tdb, app, clock, router, files_dir, exports })
     }
 
-    pub async fn send(&self, r: Req) -> Res {
+    /// The response body's bytes (a download).
+    pub async fn send_raw(&self, r: Req) -> Vec<u8> {
+        let res = match self.router.clone().oneshot(self.request(r)).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        };
+        res.into_body().collect().await.map(|c| c.to_bytes().to_vec()).unwrap_or_default()
+    }
+
+    fn request(&self, r: Req) -> Request<Body> {
         let mut b = Request::builder().method(r.method).uri(&r.path).header(header::HOST, "yuanqu.test");
         for (k, v) in &r.headers {
             b = b.header(k.as_str(), v.as_str());
         }
         let mut req = b.body(r.body.map(Body::from).unwrap_or_else(Body::empty)).unwrap_or_default();
         req.extensions_mut().insert(ConnectInfo(r.peer));
+        req
+    }
+
+    pub async fn send(&self, r: Req) -> Res {
+        let req = self.request(r);
         let res = match self.router.clone().oneshot(req).await {
             Ok(r) => r,
             Err(never) => match never {},

@@ -47,7 +47,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with zone, login ID and password; sets the session cookie. */
+        /**
+         * Sign in with zone, login ID and password; sets the session cookie. With a second factor on,
+         *     the answer is `{"second_factor": "totp", …}` and the session can only send the code.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -100,6 +103,77 @@ export interface paths {
         put?: never;
         /** Change my password (also the first step of an account that must change it). */
         post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Turn my second factor off (needs a current code; refused where the zone requires it). */
+        delete: operations["disable"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the second factor on with a code from the app just enrolled. */
+        post: operations["confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start enrolling an authenticator app for myself (the secret is shown only here). */
+        post: operations["enrol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The sign-in's second step: the code upgrades the pending session to a full one, with a new
+         *     session cookie. Five wrong codes lock the factor for 60 s (429 `auth.totp_locked`).
+         */
+        post: operations["verify_totp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -310,7 +384,10 @@ export interface paths {
         /** My API tokens. */
         get: operations["list_tokens"];
         put?: never;
-        /** Create an API token; its secret is in this response only. */
+        /**
+         * Create an API token; its secret is in this response only (a replay under the same
+         *     `Idempotency-Key` answers with an empty `secret`: only the token's hash is kept).
+         */
         post: operations["create_token"];
         delete?: never;
         options?: never;
@@ -347,6 +424,77 @@ export interface paths {
         put?: never;
         /** Create a user. */
         post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the users list with the same filters as `GET /users`, in my scope, phones masked;
+         *     streamed; audited with the row count. At most 2 exports at a time per user (429).
+         */
+        get: operations["export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import users from an .xlsx or .csv (login is the key: re-importing changes nothing). */
+        post: operations["import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/import/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same upload annotated: bad cells highlighted with a note, an "错误说明" column. */
+        post: operations["report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The import template (.xlsx): Chinese headers with notes, a grey example row, "填写说明". */
+        get: operations["template"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -391,6 +539,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/totp/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear a user's second factor (a lost phone); their sessions end (security administrator). */
+        post: operations["reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/unlock": {
         parameters: {
             query?: never;
@@ -406,6 +571,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zone/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's security settings (security administrator). */
+        get: operations["zone_security"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the zone's security settings (If-Match: the version). */
+        patch: operations["set_zone_security"];
         trace?: never;
     };
     "/healthz": {
@@ -508,9 +691,28 @@ export interface components {
             checked: number;
             ok: boolean;
         };
+        /** @description One problem with one cell, as the user sees it in Excel. */
+        CellErrorDto: {
+            code: string;
+            /** @description Column letter; empty for a whole-row or missing-column problem. */
+            column: string;
+            /** @description The column's Chinese header. */
+            header: string;
+            /** @description Chinese explanation. */
+            message: string;
+            /**
+             * Format: int32
+             * @description 1-based row, the header being row 1.
+             */
+            row: number;
+        };
         ChangePasswordDto: {
             current_password: string;
             new_password: string;
+        };
+        CodeDto: {
+            /** @description The 6-digit code the authenticator app shows. */
+            code: string;
         };
         DepartmentDto: {
             /** Format: uuid */
@@ -525,6 +727,17 @@ export interface components {
             name?: string | null;
             /** Format: uuid */
             parent_id?: string | null;
+        };
+        /**
+         * @description Shown once: scan the QR code (or type the secret) into an authenticator app, then confirm
+         *     with a code.
+         */
+        EnrolmentDto: {
+            otpauth_uri: string;
+            /** @description The `otpauth://` URI as a QR code (SVG). */
+            qr_svg: string;
+            /** @description Base32 (RFC 4648), for typing in by hand. */
+            secret: string;
         };
         EnterpriseDto: {
             /** Format: uuid */
@@ -575,6 +788,29 @@ export interface components {
             /** Format: int32 */
             width?: number | null;
         };
+        ImportReportDto: {
+            /** Format: int64 */
+            created: number;
+            errors: components["schemas"]["CellErrorDto"][];
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            unchanged: number;
+            /** Format: int64 */
+            updated: number;
+        };
+        /** @description The multipart upload. */
+        ImportUpload: {
+            /**
+             * Format: binary
+             * @description The .xlsx or .csv file (≤ 10 MB, ≤ 10,000 rows).
+             */
+            file: string;
+            /** @description `all_or_nothing` (default) or `valid_rows`. */
+            mode?: string | null;
+        };
+        /** @description Signed in, or half-way: the password was right and a second factor is due. */
+        LoginAnswerDto: components["schemas"]["MeDto"] | components["schemas"]["SecondFactorDto"];
         LoginDto: {
             login: string;
             password: string;
@@ -603,6 +839,10 @@ export interface components {
             permissions: string[];
             role: string;
             role_name_zh: string;
+            /** @description The zone requires a second factor this account has not set up: only enrolment is open. */
+            second_factor_enrolment_required: boolean;
+            /** @description The authenticator-app second factor is on (AUTH-04). */
+            totp_enabled: boolean;
             zone_code: string;
             zone_name: string;
         };
@@ -657,6 +897,8 @@ export interface components {
         };
         /** @description RFC 9457 problem details, with Yuanqu's `code`. */
         Problem: {
+            /** @description Spreadsheet problems located by row and column (IV-03). */
+            cells?: components["schemas"]["CellErrorDto"][];
             code: string;
             errors?: components["schemas"]["FieldErrorDto"][];
             request_id?: string | null;
@@ -685,6 +927,17 @@ export interface components {
         RolesDto: {
             permissions: string[];
             roles: components["schemas"]["RoleDto"][];
+        };
+        /**
+         * @description A sign-in that needs the authenticator code next (`POST /api/v1/auth/totp/verify` within
+         *     5 minutes, with this CSRF token).
+         */
+        SecondFactorDto: {
+            csrf_token: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description `totp` */
+            second_factor: string;
         };
         /** @description The multipart form of an upload. */
         UploadForm: {
@@ -743,6 +996,15 @@ export interface components {
             password?: string | null;
             phone?: string | null;
             role?: string | null;
+        };
+        ZoneSecurityDto: {
+            /** @description Staff and administrators must sign in with a second factor. */
+            require_second_factor: boolean;
+            /** Format: int64 */
+            version: number;
+        };
+        ZoneSecurityPatchDto: {
+            require_second_factor?: boolean | null;
         };
     };
     responses: never;
@@ -827,7 +1089,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeDto"];
+                    "application/json": components["schemas"]["LoginAnswerDto"];
                 };
             };
             401: {
@@ -921,6 +1183,162 @@ export interface operations {
             };
         };
     };
+    disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_totp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_departments: {
         parameters: {
             query?: never;
@@ -943,7 +1361,9 @@ export interface operations {
     create_department: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1084,7 +1504,9 @@ export interface operations {
     create_enterprise: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1315,7 +1737,9 @@ export interface operations {
     create_park: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1435,7 +1859,9 @@ export interface operations {
     create_token: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1522,7 +1948,9 @@ export interface operations {
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1554,6 +1982,145 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export: {
+        parameters: {
+            query?: {
+                q?: string;
+                role?: string;
+                department_id?: string;
+                /** @description A full 居民身份证号: exactly that user (found by its blind index), as in the list. */
+                id_card?: string;
+                sort?: string;
+                /** @description `xlsx` (default) or `csv`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `all_or_nothing` (default): any error and nothing is written; `valid_rows`: the valid
+                 *     rows are written and the others reported.
+                 */
+                mode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
         };
@@ -1679,6 +2246,33 @@ export interface operations {
             };
         };
     };
+    reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     unlock_user: {
         parameters: {
             query?: never;
@@ -1697,6 +2291,66 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    zone_security: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneSecurityDto"];
+                };
+            };
+        };
+    };
+    set_zone_security: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ZoneSecurityPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneSecurityDto"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ pub mod org;
 pub mod setup;
 pub mod tokens;
 pub mod totp;
+pub mod user_sheet;
 pub mod users;
 
 use yuanqu_domain::FieldError;

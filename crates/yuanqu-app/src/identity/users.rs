@@ -63,7 +63,7 @@ pub fn mask_phone(p: &str) -> String {
 
 /// What the audit log keeps of a user (no hash, masked phone).
 #[derive(serde::Serialize)]
-struct Audited<'a> {
+pub(crate) struct Audited<'a> {
     login: &'a str,
     display_name: &'a str,
     role: &'a str,
@@ -74,7 +74,7 @@ struct Audited<'a> {
     active: bool,
 }
 
-fn audited<'a>(keys: &KeyRing, u: &'a UserRow) -> Result<Audited<'a>, AppError> {
+pub(crate) fn audited<'a>(keys: &KeyRing, u: &'a UserRow) -> Result<Audited<'a>, AppError> {
     Ok(Audited {
         login: &u.login,
         display_name: &u.display_name,

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_personal_data;
 mod m0003_files;
+mod m0004_exports;
 mod m0005_second_factor;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_personal_data::Migration),
             Box::new(m0003_files::Migration),
+            Box::new(m0004_exports::Migration),
             Box::new(m0005_second_factor::Migration),
         ]
     }

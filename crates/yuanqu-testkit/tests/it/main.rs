@@ -9,6 +9,7 @@ mod openapi;
 mod personal;
 mod platform;
 mod security;
+mod sheets;
 mod store;
 mod tenancy;
 mod totp;
