@@ -25,15 +25,24 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 /// Verifies a password against a PHC string; a malformed hash never verifies.
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    let Ok(hash) = PasswordHash::new(phc) else { return false };
-    argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &hash).is_ok())
+    match PasswordHash::new(phc) {
+        Ok(hash) => argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &hash).is_ok()),
+        // No usable password (an imported account waiting for its first one-time password):
+        // spend the time of a real check, so the answer's timing does not single it out.
+        Err(_) => {
+            dummy_verify(password);
+            false
+        }
+    }
 }
 
 /// A hash verified when the login is unknown, so unknown and known IDs cost the same time.
 pub fn dummy_verify(password: &str) {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let phc = DUMMY.get_or_init(|| hash_password("not-a-real-password-0").unwrap_or_default());
-    let _ = verify_password(password, phc);
+    if let (Ok(hash), Ok(a)) = (PasswordHash::new(phc), argon2()) {
+        let _ = a.verify_password(password.as_bytes(), &hash);
+    }
 }
 
 /// `n` random bytes from the OS, URL-safe base64 without padding.

@@ -108,6 +108,11 @@ async fn wrong_code(app: &App, u: &UserRow, by: &By, ctx: &RequestCtx, now: Date
     }
 }
 
+/// Where a user's TOTP secret is encrypted (the associated data binds it to its row).
+fn secret_slot(zone_id: Uuid, row_id: Uuid) -> crate::personal::Slot<'static> {
+    crate::personal::Slot { table: "app_user", column: "totp_secret", zone_id, row_id }
+}
+
 /// Checks a code before the use case's transaction: a locked factor is refused, a wrong code
 /// counted. Returns the code's step, which the transaction must then accept with
 /// [`q::accept_totp_step`] (refusing a replay).
@@ -116,8 +121,9 @@ async fn check(app: &App, u: &UserRow, code: &str, by: &By, ctx: &RequestCtx) ->
     if let Some(secs) = locked_secs(u, now) {
         return Err(AppError::CodeLocked { retry_after_secs: secs });
     }
-    let Some(secret) = u.totp_secret.as_deref() else { return Err(AppError::Conflict("auth.totp_not_enrolled")) };
-    match matching_step(secret, code, now)? {
+    let Some(stored) = u.totp_secret.as_deref() else { return Err(AppError::Conflict("auth.totp_not_enrolled")) };
+    let secret = app.keys.decrypt(secret_slot(u.zone_id, u.id), stored)?;
+    match matching_step(&secret, code, now)? {
         Some(step) => Ok(step),
         None => Err(wrong_code(app, u, by, ctx, now).await),
     }
@@ -178,9 +184,11 @@ pub async fn enrol(app: &App, actor: &Actor, ctx: &RequestCtx) -> Result<Enrolme
     let now = app.now();
     let by = By::from(actor);
     let (zone_id, user_id) = (u.zone_id, u.id);
+    // Kept encrypted under the data key, like every secret a database copy must not give away.
+    let stored = app.keys.encrypt(secret_slot(zone_id, user_id), &secret_b32)?;
     app.db
         .write(|c| {
-            let (by, ctx, s) = (by.clone(), ctx.clone(), secret_b32.clone());
+            let (by, ctx, s) = (by.clone(), ctx.clone(), stored.clone());
             Box::pin(async move {
                 q::set_totp_secret(c, zone_id, user_id, Some(s)).await?;
                 audit::record(c, now, &by, &ctx, Entry::new("user.totp_enrol", "user", Some(user_id))).await

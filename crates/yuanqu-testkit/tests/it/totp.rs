@@ -77,13 +77,17 @@ fn auth04_codes_follow_rfc6238_sha1_test_vectors() {
 
 #[tokio::test]
 async fn auth04_enrol_then_sign_in_with_a_code_that_works_only_once() {
-    let (t, _z1) = world().await;
+    let (t, z1) = world().await;
     let s = t.login("z1", "admin", PASSWORD).await;
     let e = t.post("/api/v1/auth/totp/enrol", &s, json!({})).await;
     assert_eq!(e.status, StatusCode::OK, "{}", e.text);
     let secret = e.body["secret"].as_str().unwrap().to_owned();
     assert!(e.body["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/Yuanqu:z1%3Aadmin?secret="));
     assert!(e.body["qr_svg"].as_str().unwrap().contains("<svg"));
+    // The secret is stored encrypted under the data key, never as it was shown.
+    let row = yuanqu_store::identity::user_by_login(&t.tdb.db.conn(), z1.zone_id, "admin").await.unwrap().unwrap();
+    let stored = row.totp_secret.unwrap();
+    assert!(stored.starts_with('v') && !stored.contains(&secret), "TOTP secret stored in clear: {stored}");
     // Not on before it is confirmed; a wrong code does not confirm it.
     assert_eq!(t.get("/api/v1/auth/me", &s).await.body["totp_enabled"], false);
     let r = t.post("/api/v1/auth/totp/confirm", &s, json!({"code": wrong_code(&t, &secret)})).await;
@@ -135,7 +139,7 @@ async fn auth04_enrol_then_sign_in_with_a_code_that_works_only_once() {
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     assert_eq!(t.try_login("z1", "admin", PASSWORD).await.body["second_factor"], serde_json::Value::Null);
     // Audited, without the secret.
-    extra_user(&t.app, &_z1, "auditor", Role::AuditAdmin).await.unwrap();
+    extra_user(&t.app, &z1, "auditor", Role::AuditAdmin).await.unwrap();
     let a = t.login("z1", "auditor", PASSWORD).await;
     let log = t.get("/api/v1/audit?page_size=100", &a).await.text;
     for action in ["user.totp_enrol", "user.totp_enable", "auth.totp_failed", "auth.totp_verified", "user.totp_disable"]
