@@ -31,7 +31,7 @@ fn agent(timeout: Duration) -> ureq::Agent {
 }
 
 /// Signs in as the demo administrator and makes an API token for the writers.
-fn api_token(base: &str, password: &str) -> Result<String> {
+pub(crate) fn api_token(base: &str, password: &str) -> Result<String> {
     let a = agent(Duration::from_secs(30));
     let mut resp = a
         .post(format!("{base}/api/v1/auth/login"))

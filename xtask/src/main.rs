@@ -1,6 +1,7 @@
 //! Yuanqu's task runner: `cargo xtask <command>` (see `cargo xtask --help`).
 
 mod bench;
+mod bench_import;
 mod crash;
 mod e2e;
 mod install;
@@ -69,6 +70,8 @@ enum Command {
 enum Bench {
     /// wrk against /healthz and an authenticated list endpoint (release build).
     Api,
+    /// Spreadsheet import (10,000 rows) and export (100,000 rows) over HTTP (release build).
+    Import,
 }
 
 fn main() -> ExitCode {
@@ -93,6 +96,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Pg => pg::cmd_pg().map(|()| ExitCode::SUCCESS),
         Command::E2e => e2e::cmd_e2e(),
         Command::Bench { what: Bench::Api } => bench::cmd_bench_api().map(|()| ExitCode::SUCCESS),
+        Command::Bench { what: Bench::Import } => bench_import::cmd_bench_import().map(|()| ExitCode::SUCCESS),
         Command::Openapi => web::cmd_openapi().map(|()| ExitCode::SUCCESS),
         Command::Crash { iterations, writers } => {
             crash::cmd_crash(crash::Opts { iterations, writers }).map(|()| ExitCode::SUCCESS)
