@@ -553,17 +553,28 @@ pub async fn throttle(c: &Conn<'_>, zone_id: Uuid, login: &str) -> Result<Option
         .await?)
 }
 
-/// Takes the write lock on a login's throttle row (a no-op conditional UPDATE; on PostgreSQL it
-/// waits for a concurrent counter and makes the next read see its result). Returns whether
-/// the row exists.
-pub async fn lock_throttle(c: &Conn<'_>, zone_id: Uuid, login: &str) -> Result<bool> {
-    let r = login_throttle::Entity::update_many()
+/// Makes sure a login's throttle row exists (a conditional insert: simultaneous first failures
+/// never collide on the unique index) and takes its write lock (a no-op UPDATE; on PostgreSQL it
+/// waits for a concurrent counter and makes the next read see its result).
+pub async fn lock_throttle(c: &Conn<'_>, zone_id: Uuid, login: &str, now: DateTime<Utc>) -> Result<()> {
+    login_throttle::Entity::insert(login_throttle::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        zone_id: Set(zone_id),
+        login: Set(login.to_owned()),
+        failures: Set(0),
+        window_start: Set(now),
+        locked_until: Set(None),
+    })
+    .on_conflict_do_nothing_on([login_throttle::Column::ZoneId, login_throttle::Column::Login])
+    .exec_without_returning(c.ex())
+    .await?;
+    login_throttle::Entity::update_many()
         .col_expr(login_throttle::Column::Failures, Expr::col(login_throttle::Column::Failures))
         .filter(login_throttle::Column::ZoneId.eq(zone_id))
         .filter(login_throttle::Column::Login.eq(login))
         .exec(c.ex())
         .await?;
-    Ok(r.rows_affected == 1)
+    Ok(())
 }
 
 pub async fn save_throttle(c: &Conn<'_>, row: ThrottleRow, existed: bool) -> Result<()> {

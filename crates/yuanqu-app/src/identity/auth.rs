@@ -158,7 +158,7 @@ async fn record_failure_once(
         .write(|c| {
             let (login, ctx, cfg) = (login.to_owned(), ctx.clone(), cfg.clone());
             Box::pin(async move {
-                q::lock_throttle(c, zone_id, &login).await?;
+                q::lock_throttle(c, zone_id, &login, now).await?;
                 let existing = q::throttle(c, zone_id, &login).await?;
                 let existed = existing.is_some();
                 let mut t = existing.unwrap_or(ThrottleRow {
