@@ -221,6 +221,7 @@ const en: Messages = {
     zone: { create: 'Zone created' },
     auth: { login: 'Signed in', login_failed: 'Sign-in failed', locked: 'Login locked', unlock: 'Lock lifted', logout: 'Signed out' },
     personal: { reveal: 'Full personal data shown', key_rotated: 'Data key rotated' },
+    export: { request: 'Unmasked export requested', approve: 'Export approved', refuse: 'Export refused', download: 'Unmasked export downloaded' },
     user: { create: 'User created', update: 'User changed', password_change: 'Password changed', password_reset: 'Password reset' },
     department: { create: 'Department created', update: 'Department changed', delete: 'Department deleted' },
     park: { create: 'Park created', update: 'Park changed' },
@@ -341,6 +342,7 @@ const en: Messages = {
     audit: { read: 'View the audit log' },
     metrics: { read: 'View metrics' },
     zone: { security: 'Manage zone security settings' },
+    export: { approve: "Approve others' large unmasked exports" },
     file: { upload: 'Upload files', read: 'View files' },
   },
   upload: {
@@ -365,7 +367,15 @@ const en: Messages = {
       column_duplicate: 'Duplicate column',
       duplicate_key: 'Duplicate login',
     },
-    export: { too_many: 'Too many exports at once; try again in {seconds} seconds' },
+    export: {
+      too_many: 'Too many exports at once; try again in {seconds} seconds',
+      self_approval: 'You cannot approve your own export',
+      not_pending: 'This export request was already decided',
+      not_approved: 'This export request is not approved yet',
+      not_requester: 'Only the requester can download it',
+      downloaded: 'This export was already downloaded; it can be downloaded once',
+      expired: 'This export request is more than 24 hours old and has expired',
+    },
     request: {
       malformed: 'The request is malformed',
       too_large: 'The request is too large (over 1 MiB)',

@@ -219,6 +219,7 @@ export default {
     zone: { create: '创建园区' },
     auth: { login: '登录', login_failed: '登录失败', locked: '账号锁定', unlock: '解除锁定', logout: '退出登录' },
     personal: { reveal: '查看完整个人信息', key_rotated: '数据密钥轮换' },
+    export: { request: '申请明文导出', approve: '批准导出', refuse: '拒绝导出', download: '下载明文导出' },
     user: { create: '新建用户', update: '修改用户', password_change: '修改密码', password_reset: '重置密码' },
     department: { create: '新建部门', update: '修改部门', delete: '删除部门' },
     park: { create: '新建片区', update: '修改片区' },
@@ -339,6 +340,7 @@ export default {
     audit: { read: '查看审计日志' },
     metrics: { read: '查看运行指标' },
     zone: { security: '管理园区安全设置' },
+    export: { approve: '审批他人的大批量明文导出' },
     file: { upload: '上传文件', read: '查看文件' },
   },
   upload: {
@@ -363,7 +365,15 @@ export default {
       column_duplicate: '列重复',
       duplicate_key: '登录名重复',
     },
-    export: { too_many: '同时进行的导出过多，请 {seconds} 秒后再试' },
+    export: {
+      too_many: '同时进行的导出过多，请 {seconds} 秒后再试',
+      self_approval: '不能审批自己申请的导出',
+      not_pending: '该导出申请已被处理',
+      not_approved: '该导出申请尚未批准',
+      not_requester: '只有申请人可以下载',
+      downloaded: '该导出文件已下载过，只能下载一次',
+      expired: '该导出申请已超过 24 小时，已失效',
+    },
     request: {
       malformed: '请求格式错误',
       too_large: '提交的内容过大（超过 1 MiB）',
