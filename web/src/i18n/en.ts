@@ -88,6 +88,18 @@ const en: Messages = {
     shortcuts: 'Shortcuts',
     noShortcuts: 'Your role has no functions yet. Ask the system administrator.',
   },
+  exports: {
+    title: 'Export approvals',
+    none: 'No unmasked exports awaiting approval',
+    requestedAt: 'Requested',
+    rows: 'Rows',
+    reason: 'Reason',
+    expiresAt: 'Expires',
+    approve: 'Approve',
+    refuse: 'Refuse',
+    approved: 'Approved; the requester may download it once within 24 hours',
+    refused: 'Refused',
+  },
   users: {
     title: 'Users',
     searchPlaceholder: 'Login or name',

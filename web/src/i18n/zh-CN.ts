@@ -86,6 +86,18 @@ export default {
     shortcuts: '快捷入口',
     noShortcuts: '您的角色暂无可用功能，请联系系统管理员。',
   },
+  exports: {
+    title: '导出审批',
+    none: '没有待审批的明文导出',
+    requestedAt: '申请时间',
+    rows: '行数',
+    reason: '事由',
+    expiresAt: '失效时间',
+    approve: '批准',
+    refuse: '拒绝',
+    approved: '已批准，申请人可在 24 小时内下载一次',
+    refused: '已拒绝',
+  },
   users: {
     title: '用户管理',
     searchPlaceholder: '账号或姓名',
