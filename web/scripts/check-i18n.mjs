@@ -56,6 +56,8 @@ const CODES = [
   'sheet.type_not_allowed', 'sheet.macro', 'sheet.too_large', 'sheet.zip_bomb', 'sheet.too_many_rows',
   'sheet.header_mismatch', 'sheet.formula', 'sheet.invalid_cells', 'sheet.unreadable', 'sheet.column_missing',
   'sheet.column_unknown', 'sheet.column_duplicate', 'sheet.duplicate_key', 'export.too_many', 'role.not_grantable',
+  'export.self_approval', 'export.not_pending', 'export.not_approved', 'export.not_requester', 'export.downloaded',
+  'export.expired',
   'department.not_found', 'department.ambiguous', 'enterprise.required', 'enterprise.not_found', 'enterprise.not_allowed',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
@@ -63,7 +65,7 @@ const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secreta
 const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
   'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read',
   'personal.reveal',
-  'file.upload', 'file.read', 'zone.security'];
+  'file.upload', 'file.read', 'zone.security', 'export.approve'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

@@ -15,8 +15,14 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden for a reason the UI names (e.g. `export.self_approval`).
+    #[error("forbidden: {0}")]
+    ForbiddenCode(&'static str),
     #[error("not found")]
     NotFound,
+    /// Gone for good (e.g. an export already downloaded or expired).
+    #[error("gone: {0}")]
+    Gone(&'static str),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     #[error("conflict: {0}")]
@@ -63,6 +69,7 @@ impl AppError {
             Self::PasswordChangeRequired => "auth.password_change_required",
             Self::Forbidden => "auth.forbidden",
             Self::NotFound => "not_found",
+            Self::ForbiddenCode(c) | Self::Gone(c) => c,
             Self::Validation(_) => "validation.failed",
             Self::Conflict(c) | Self::ConflictField { code: c, .. } => c,
             Self::PreconditionFailed => "precondition.failed",

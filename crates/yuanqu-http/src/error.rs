@@ -72,6 +72,8 @@ impl From<AppError> for ApiError {
             AppError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "Change your password first"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "Your role does not allow this"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+            AppError::ForbiddenCode(_) => (StatusCode::FORBIDDEN, "Not allowed for this record"),
+            AppError::Gone(_) => (StatusCode::GONE, "No longer available"),
             AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Some fields are not valid"),
             AppError::Conflict(_) | AppError::ConflictField { .. } => {
                 (StatusCode::CONFLICT, "Conflicts with existing data")

@@ -99,6 +99,7 @@ impl AppState {
         identity::list_users, identity::create_user, identity::get_user, identity::update_user, identity::unlock_user,
         identity::reveal_user_field,
         sheets::template, sheets::import, sheets::report, sheets::export,
+        sheets::list_exports, sheets::approve_export, sheets::refuse_export, sheets::export_file,
         identity::list_departments, identity::create_department, identity::update_department, identity::delete_department,
         identity::list_roles,
         identity::list_parks, identity::create_park, identity::update_park,
@@ -191,6 +192,10 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r =
         r.add(Method::POST, "/api/v1/users/import/report", on(MethodFilter::POST, sheets::report).layer(upload()))?;
     let r = r.add(Method::GET, "/api/v1/users/export", get_!(sheets::export))?;
+    let r = r.add(Method::GET, "/api/v1/exports", get_!(sheets::list_exports))?;
+    let r = r.add(Method::POST, "/api/v1/exports/{id}/approve", on(MethodFilter::POST, sheets::approve_export))?;
+    let r = r.add(Method::POST, "/api/v1/exports/{id}/refuse", on(MethodFilter::POST, sheets::refuse_export))?;
+    let r = r.add(Method::GET, "/api/v1/exports/{id}/file", get_!(sheets::export_file))?;
     let r = r.add(Method::GET, "/api/v1/departments", get_!(i::list_departments).post(i::create_department))?;
     let r = r.add(Method::POST, "/api/v1/departments", MethodRouter::new())?;
     let r = r.add(

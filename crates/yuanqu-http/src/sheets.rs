@@ -4,16 +4,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body as HttpBody;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use yuanqu_app::identity::user_sheet::{self, ImportMode};
+use yuanqu_app::identity::user_sheet::{self, ExportOutcome, ImportMode};
 use yuanqu_app::{AppError, RequestCtx};
 use yuanqu_office::{CellError, ExportFormat, SheetError};
+use yuanqu_store::exports::ExportRequestRow;
 use yuanqu_store::identity::UserFilter;
 
 use crate::AppState;
@@ -82,6 +84,56 @@ pub struct ExportQuery {
     pub sort: Option<String>,
     /// `xlsx` (default) or `csv`.
     pub format: Option<String>,
+    /// Full phone and ID card numbers (PD-04): needs `personal.reveal` and a `reason`; more than
+    /// 1,000 rows answer 202 with an export request that a security administrator approves.
+    pub unmask: Option<bool>,
+    /// Why the full numbers are needed (4 to 200 characters).
+    pub reason: Option<String>,
+}
+
+/// An export request (PD-04): a large unmasked export waiting for a second person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportRequestDto {
+    pub id: Uuid,
+    pub requester_id: Uuid,
+    /// `users`.
+    pub kind: String,
+    /// The export's filters.
+    #[schema(value_type = Object)]
+    pub filters: serde_json::Value,
+    pub reason: String,
+    pub row_count: i64,
+    /// `pending`, `approved`, `refused` or `downloaded`.
+    pub status: String,
+    pub approver_id: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl From<ExportRequestRow> for ExportRequestDto {
+    fn from(r: ExportRequestRow) -> Self {
+        let mut filters: serde_json::Value = serde_json::from_str(&r.filters).unwrap_or_default();
+        // The blind index is an internal value, never shown.
+        if let Some(o) = filters.as_object_mut() {
+            o.remove("id_card_bidx");
+        }
+        Self {
+            id: r.id,
+            requester_id: r.requester_id,
+            kind: r.kind,
+            filters,
+            reason: r.reason,
+            row_count: r.row_count,
+            status: r.status,
+            approver_id: r.approver_id,
+            decided_at: r.decided_at,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            version: r.version,
+        }
+    }
 }
 
 fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
@@ -219,10 +271,13 @@ impl Drop for ExportSlot {
     }
 }
 
-/// Export the users list with the same filters as `GET /users`, in my scope, phones masked;
-/// streamed; audited with the row count. At most 2 exports at a time per user (429).
+/// Export the users list with the same filters as `GET /users`, in my scope, phones and ID card
+/// numbers masked; streamed; audited with the row count. At most 2 exports at a time per user
+/// (429). With `unmask=true&reason=…` (PD-04, `personal.reveal`): the full numbers, audited with
+/// the reason; more than 1,000 rows answer 202 with an export request instead of the file.
 #[utoipa::path(get, path = "/api/v1/users/export", tag = "users", params(ExportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 202, body = ExportRequestDto), (status = 403, body = Problem), (status = 422, body = Problem),
         (status = 429, body = Problem)))]
 pub async fn export(
     State(st): State<AppState>,
@@ -238,20 +293,36 @@ pub async fn export(
                 .field("format", "invalid"));
         }
     };
-    let Some(slot) = st.exports.try_acquire(actor.user_id) else {
-        let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "export.too_many", "Too many exports at once");
-        e.retry_after = Some(10);
-        return Err(e);
-    };
+    let slot = slot(&st, actor.user_id)?;
     let id_card_bidx = match q.id_card.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(n) => Some(yuanqu_app::identity::users::id_card_filter(&st.app, &actor, n)?),
         None => None,
     };
     let f = UserFilter { q: q.q, role: q.role, department_id: q.department_id, id_card_bidx, sort: q.sort };
     let ctx: RequestCtx = ctx;
-    let out = user_sheet::export(&st.app, &actor, &f, format, &ctx).await?;
+    let unmask = q.unmask.unwrap_or(false).then(|| q.reason.unwrap_or_default());
+    match user_sheet::export(&st.app, &actor, &f, format, unmask.as_deref(), &ctx).await? {
+        ExportOutcome::File(out) => stream(out, slot).await,
+        ExportOutcome::Requested(r) => {
+            Ok((StatusCode::ACCEPTED, axum::Json(ExportRequestDto::from(r))).into_response())
+        }
+    }
+}
+
+fn slot(st: &AppState, user: Uuid) -> ApiResult<ExportSlot> {
+    st.exports.try_acquire(user).ok_or_else(|| {
+        let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "export.too_many", "Too many exports at once");
+        e.retry_after = Some(10);
+        e
+    })
+}
+
+/// Streams a written export (no-store: it may hold personal data) and frees the slot at the end.
+async fn stream(out: user_sheet::Exported, slot: ExportSlot) -> ApiResult<Response> {
+    let format = out.format;
     let file =
         tokio::fs::File::open(out.file.path()).await.map_err(|e| ApiError::from(AppError::Internal(e.to_string())))?;
+    let rows = out.rows;
     let keep = (out.file, slot);
     let stream = tokio_util::io::ReaderStream::new(file).map(move |chunk| {
         let _ = &keep;
@@ -260,11 +331,62 @@ pub async fn export(
     let mut res = HttpBody::from_stream(stream).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"users.{}\"", format.extension())) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&out.rows.to_string()) {
+    if let Ok(v) = HeaderValue::from_str(&rows.to_string()) {
         h.insert("x-export-rows", v);
     }
     Ok(res)
+}
+
+/// My export requests, and — for a holder of `export.approve` — the zone's pending ones (PD-04).
+#[utoipa::path(get, path = "/api/v1/exports", tag = "users", responses((status = 200, body = Vec<ExportRequestDto>)))]
+pub async fn list_exports(State(st): State<AppState>, Me(actor): Me) -> ApiResult<axum::Json<Vec<ExportRequestDto>>> {
+    let rows = user_sheet::requests(&st.app, &actor).await?;
+    Ok(axum::Json(rows.into_iter().map(ExportRequestDto::from).collect()))
+}
+
+/// Approve another person's pending export request (`export.approve`; not one's own: 403
+/// `export.self_approval`; only a pending one: 409 `export.not_pending`).
+#[utoipa::path(post, path = "/api/v1/exports/{id}/approve", tag = "users", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ExportRequestDto), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn approve_export(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<ExportRequestDto>> {
+    Ok(axum::Json(user_sheet::decide(&st.app, &actor, id, true, &ctx).await?.into()))
+}
+
+/// Refuse another person's pending export request (same rules as approving).
+#[utoipa::path(post, path = "/api/v1/exports/{id}/refuse", tag = "users", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ExportRequestDto), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn refuse_export(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<ExportRequestDto>> {
+    Ok(axum::Json(user_sheet::decide(&st.app, &actor, id, false, &ctx).await?.into()))
+}
+
+/// The approved export's unmasked file (.csv), for its requester only, once, within 24 hours of
+/// the request (409 `export.not_approved`; 410 `export.downloaded` / `export.expired`).
+#[utoipa::path(get, path = "/api/v1/exports/{id}/file", tag = "users", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "text/csv", body = Vec<u8>), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 410, body = Problem)))]
+pub async fn export_file(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let slot = slot(&st, actor.user_id)?;
+    let out = user_sheet::download(&st.app, &actor, id, &ctx).await?;
+    stream(out, slot).await
 }

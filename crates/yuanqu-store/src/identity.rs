@@ -355,6 +355,11 @@ pub async fn users_after(
     Ok(rows.into_iter().map(list_item).collect())
 }
 
+/// How many users an export with these filters would hold, in the scope.
+pub async fn count_users(c: &Conn<'_>, scope: &Scope, f: &UserFilter) -> Result<u64> {
+    Ok(user::Entity::find().filter(user_filter(scope, f)).count(c.ex()).await?)
+}
+
 fn list_item(r: UserListRow) -> UserListItem {
     UserListItem {
         department_name: r.department_name,

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod dialect;
 pub mod entity;
+pub mod exports;
 pub mod files;
 pub mod idempotency;
 pub mod identity;

@@ -18,6 +18,7 @@ pub enum Target {
     Enterprise,
     ApiToken,
     File,
+    ExportRequest,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -63,7 +64,32 @@ pub const ID_OPERATIONS: &[IdOp] = &[
     IdOp { method: "GET", path: "/api/v1/files/{id}", target: Target::File, body: none },
     IdOp { method: "GET", path: "/api/v1/files/{id}/content", target: Target::File, body: none },
     IdOp { method: "GET", path: "/api/v1/files/{id}/thumbnail", target: Target::File, body: none },
+    IdOp { method: "POST", path: "/api/v1/exports/{id}/approve", target: Target::ExportRequest, body: none },
+    IdOp { method: "POST", path: "/api/v1/exports/{id}/refuse", target: Target::ExportRequest, body: none },
+    IdOp { method: "GET", path: "/api/v1/exports/{id}/file", target: Target::ExportRequest, body: none },
 ];
+
+/// A pending export request of the tenant's administrator (as a large unmasked export leaves).
+pub async fn export_request(t: &TestApp, tenant: &Tenant) -> anyhow::Result<Uuid> {
+    let now = chrono::Utc::now();
+    let row = yuanqu_store::exports::ExportRequestRow {
+        id: Uuid::now_v7(),
+        zone_id: tenant.zone_id,
+        requester_id: tenant.admin_id,
+        kind: "users".into(),
+        filters: "{}".into(),
+        reason: "年度核对 annual check".into(),
+        row_count: 1001,
+        status: "pending".into(),
+        approver_id: None,
+        decided_at: None,
+        created_at: now,
+        expires_at: now + chrono::Duration::hours(24),
+        version: 1,
+    };
+    let scope = yuanqu_domain::Scope::zone(tenant.zone_id);
+    Ok(yuanqu_store::exports::insert(&t.app.db.conn(), &scope, row).await?.id)
+}
 
 /// A small, harmless PDF.
 pub const TINY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -100,6 +126,8 @@ pub struct World {
     pub z2_file: Uuid,
     /// A file enterprise B of Z1 uploaded.
     pub z1_ent_b_file: Uuid,
+    /// A pending export request of Z2's administrator.
+    pub z2_export: Uuid,
 }
 
 impl World {
@@ -117,7 +145,8 @@ impl World {
         let z2_file = upload(&t, &z2_admin).await?;
         let z1_ent_b = t.login("z1", "ent-b", PASSWORD).await;
         let z1_ent_b_file = upload(&t, &z1_ent_b).await?;
-        Ok(Self { t, z1, z2, z1_admin, z1_security, z2_admin, z1_ent_a, z2_token, z2_file, z1_ent_b_file })
+        let z2_export = export_request(&t, &z2).await?;
+        Ok(Self { t, z1, z2, z1_admin, z1_security, z2_admin, z1_ent_a, z2_token, z2_file, z1_ent_b_file, z2_export })
     }
 
     /// A Z1 account whose role holds the operation's permission (so the answer is about the
@@ -139,6 +168,7 @@ impl World {
             Target::Enterprise => self.z2.enterprise_a,
             Target::ApiToken => self.z2_token,
             Target::File => self.z2_file,
+            Target::ExportRequest => self.z2_export,
         }
     }
 
@@ -152,6 +182,7 @@ impl World {
             "/api/v1/parks",
             "/api/v1/enterprises?page_size=100",
             "/api/v1/tokens",
+            "/api/v1/exports",
         ] {
             let mut v = self.t.get(p, s).await.body;
             // last_used_at moves as the snapshotting admin's own reads are not by token; keep it.

@@ -22,6 +22,7 @@ export type NewDepartmentDto = Schemas['NewDepartmentDto'];
 export type DepartmentPatchDto = Schemas['DepartmentPatchDto'];
 export type RoleDto = Schemas['RoleDto'];
 export type RolesDto = Schemas['RolesDto'];
+export type ExportRequestDto = Schemas['ExportRequestDto'];
 export type ParkDto = Schemas['ParkDto'];
 export type NewParkDto = Schemas['NewParkDto'];
 export type ParkPatchDto = Schemas['ParkPatchDto'];
@@ -189,6 +190,11 @@ export const api = {
   createUser: (body: NewUserDto) => unwrap(client.POST('/api/v1/users', { body })),
   unlockUser: (id: string) =>
     unwrap(client.POST('/api/v1/users/{id}/unlock', { params: { path: { id } } })),
+  listExports: () => unwrap(client.GET('/api/v1/exports')),
+  decideExport: (id: string, verb: 'approve' | 'refuse') =>
+    verb === 'approve'
+      ? unwrap(client.POST('/api/v1/exports/{id}/approve', { params: { path: { id } } }))
+      : unwrap(client.POST('/api/v1/exports/{id}/refuse', { params: { path: { id } } })),
   revealUserField: (id: string, field: 'id_card' | 'phone', reason: string) =>
     unwrap(client.POST('/api/v1/users/{id}/reveal', { params: { path: { id } }, body: { field, reason } })),
   updateUser: (id: string, version: number, body: UserPatchDto) =>

@@ -251,6 +251,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My export requests, and — for a holder of `export.approve` — the zone's pending ones (PD-04). */
+        get: operations["list_exports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve another person's pending export request (`export.approve`; not one's own: 403
+         *     `export.self_approval`; only a pending one: 409 `export.not_pending`).
+         */
+        post: operations["approve_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The approved export's unmasked file (.csv), for its requester only, once, within 24 hours of
+         *     the request (409 `export.not_approved`; 410 `export.downloaded` / `export.expired`).
+         */
+        get: operations["export_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse another person's pending export request (same rules as approving). */
+        post: operations["refuse_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files": {
         parameters: {
             query?: never;
@@ -438,8 +512,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export the users list with the same filters as `GET /users`, in my scope, phones masked;
-         *     streamed; audited with the row count. At most 2 exports at a time per user (429).
+         * Export the users list with the same filters as `GET /users`, in my scope, phones and ID card
+         *     numbers masked; streamed; audited with the row count. At most 2 exports at a time per user
+         *     (429). With `unmask=true&reason=…` (PD-04, `personal.reveal`): the full numbers, audited with
+         *     the reason; more than 1,000 rows answer 202 with an export request instead of the file.
          */
         get: operations["export"];
         put?: never;
@@ -757,6 +833,32 @@ export interface components {
             page_size: number;
             /** Format: int64 */
             total: number;
+        };
+        /** @description An export request (PD-04): a large unmasked export waiting for a second person. */
+        ExportRequestDto: {
+            /** Format: uuid */
+            approver_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The export's filters. */
+            filters: Record<string, never>;
+            /** Format: uuid */
+            id: string;
+            /** @description `users`. */
+            kind: string;
+            reason: string;
+            /** Format: uuid */
+            requester_id: string;
+            /** Format: int64 */
+            row_count: number;
+            /** @description `pending`, `approved`, `refused` or `downloaded`. */
+            status: string;
+            /** Format: int64 */
+            version: number;
         };
         FieldErrorDto: {
             code: string;
@@ -1571,6 +1673,168 @@ export interface operations {
             };
         };
     };
+    list_exports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRequestDto"][];
+                };
+            };
+        };
+    };
+    approve_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRequestDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": number[];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refuse_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRequestDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     upload: {
         parameters: {
             query?: never;
@@ -1997,6 +2261,13 @@ export interface operations {
                 sort?: string;
                 /** @description `xlsx` (default) or `csv`. */
                 format?: string;
+                /**
+                 * @description Full phone and ID card numbers (PD-04): needs `personal.reveal` and a `reason`; more than
+                 *     1,000 rows answer 202 with an export request that a security administrator approves.
+                 */
+                unmask?: boolean;
+                /** @description Why the full numbers are needed (4 to 200 characters). */
+                reason?: string;
             };
             header?: never;
             path?: never;
@@ -2010,6 +2281,30 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRequestDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             429: {

@@ -13,9 +13,10 @@ use yuanqu_domain::identity::{LoginId, Permission, Role};
 use yuanqu_domain::{Scope, Uscc};
 use yuanqu_office::{CellError, Column, ExportFormat, ExportWriter, Limits, Parsed, Sheet, SheetError};
 use yuanqu_store::Uuid;
+use yuanqu_store::exports::{self as xq, ExportRequestRow};
 use yuanqu_store::identity::{self as q, UserFilter, UserRow};
 
-use super::users::{audited, mask_phone};
+use super::users::{audited, id_card_masked, id_card_of, mask_phone};
 use crate::audit::{self, By, Entry};
 use crate::{Actor, App, AppError, RequestCtx};
 
@@ -391,20 +392,55 @@ pub struct Exported {
     pub format: ExportFormat,
 }
 
-const EXPORT_HEADERS: [&str; 8] = ["登录名", "姓名", "角色", "部门", "企业", "手机号", "状态", "创建时间"];
-const EXPORT_PAGE: u64 = 1000;
+/// What an export request answered: the file at once, or a request awaiting a second person.
+pub enum ExportOutcome {
+    File(Exported),
+    Requested(ExportRequestRow),
+}
 
-/// The users the list would show with the same filters, in the actor's scope, phones masked,
-/// in creation order (the list's `sort` is not applied), written batch by batch (keyset on the
-/// id, no OFFSET) to a temporary file; audited `user.export` with the count and filters.
-pub async fn export(
+const EXPORT_HEADERS: [&str; 9] = ["登录名", "姓名", "角色", "部门", "企业", "手机号", "身份证号", "状态", "创建时间"];
+const EXPORT_PAGE: u64 = 1000;
+/// PD-04: an unmasked export of more rows than this waits for a second person's approval.
+pub const UNMASKED_WITHOUT_APPROVAL: u64 = 1000;
+/// How long an export request stays valid.
+const REQUEST_HOURS: i64 = 24;
+
+/// Checks the reason of an unmasked export (4 to 200 characters), as the reveal does.
+fn reason_of(reason: &str) -> Result<String, AppError> {
+    let reason = reason.trim().to_owned();
+    if !(4..=200).contains(&reason.chars().count()) {
+        return Err(AppError::field("reason", "personal.reason_length"));
+    }
+    Ok(reason)
+}
+
+fn filters_json(f: &UserFilter) -> serde_json::Value {
+    serde_json::json!({ "q": f.q, "role": f.role, "department_id": f.department_id, "sort": f.sort,
+        "id_card_bidx": f.id_card_bidx })
+}
+
+fn filters_of(v: &str) -> UserFilter {
+    let v: serde_json::Value = serde_json::from_str(v).unwrap_or_default();
+    let s = |k: &str| v[k].as_str().map(str::to_owned);
+    UserFilter {
+        q: s("q"),
+        role: s("role"),
+        department_id: s("department_id").and_then(|d| d.parse().ok()),
+        id_card_bidx: s("id_card_bidx"),
+        sort: s("sort"),
+    }
+}
+
+/// The users the list would show with the same filters, in the actor's scope, in creation order
+/// (the list's `sort` is not applied), written batch by batch (keyset on the id, no OFFSET) to a
+/// temporary file; phones and ID card numbers masked unless `unmasked`.
+async fn write_users(
     app: &App,
     actor: &Actor,
     f: &UserFilter,
     format: ExportFormat,
-    ctx: &RequestCtx,
-) -> Result<Exported, AppError> {
-    actor.require(Permission::UserRead)?;
+    unmasked: bool,
+) -> Result<(tempfile::NamedTempFile, u64), AppError> {
     let scope: Scope = actor.scope();
     let c = app.db.conn();
     let mut w = ExportWriter::new(format, SHEET.name, &EXPORT_HEADERS)?;
@@ -416,7 +452,14 @@ pub async fn export(
         for i in batch {
             let u = &i.user;
             let role = Role::parse(&u.role).map(Role::name_zh).unwrap_or(u.role.as_str());
-            let phone = u.phone.as_deref().map(mask_phone).unwrap_or_default();
+            let (phone, id_card) = if unmasked {
+                (u.phone.clone().unwrap_or_default(), id_card_of(&app.keys, u)?.unwrap_or_default())
+            } else {
+                (
+                    u.phone.as_deref().map(mask_phone).unwrap_or_default(),
+                    id_card_masked(&app.keys, u)?.unwrap_or_default(),
+                )
+            };
             let created = u.created_at.format("%Y-%m-%d %H:%M").to_string();
             let cells = [
                 u.login.as_str(),
@@ -425,6 +468,7 @@ pub async fn export(
                 i.department_name.as_deref().unwrap_or(""),
                 i.enterprise_name.as_deref().unwrap_or(""),
                 phone.as_str(),
+                id_card.as_str(),
                 if u.active { "启用" } else { "停用" },
                 created.as_str(),
             ];
@@ -435,19 +479,166 @@ pub async fn export(
         }
     }
     let rows = w.rows;
-    let file = w.finish()?;
-    let after = serde_json::json!({
+    Ok((w.finish()?, rows))
+}
+
+/// The users export (PD-04): masked by default; with `unmask = Some(reason)` the full phone and
+/// ID card numbers, for a holder of `personal.reveal`, unless it would hold more than
+/// [`UNMASKED_WITHOUT_APPROVAL`] rows: then an export request waits for a second person.
+/// Audited `user.export` with the count, the filters and, unmasked, the reason.
+pub async fn export(
+    app: &App,
+    actor: &Actor,
+    f: &UserFilter,
+    format: ExportFormat,
+    unmask: Option<&str>,
+    ctx: &RequestCtx,
+) -> Result<ExportOutcome, AppError> {
+    actor.require(Permission::UserRead)?;
+    let reason = match unmask {
+        Some(r) => {
+            actor.require(Permission::PersonalReveal)?;
+            Some(reason_of(r)?)
+        }
+        None => None,
+    };
+    let by = By::from(actor);
+    let now = app.now();
+    if let Some(reason) = &reason {
+        let count = q::count_users(&app.db.conn(), &actor.scope(), f).await?;
+        if count > UNMASKED_WITHOUT_APPROVAL {
+            let row = ExportRequestRow {
+                id: Uuid::now_v7(),
+                zone_id: actor.zone_id,
+                requester_id: actor.user_id,
+                kind: "users".to_owned(),
+                filters: filters_json(f).to_string(),
+                reason: reason.clone(),
+                row_count: i64::try_from(count).unwrap_or(i64::MAX),
+                status: "pending".to_owned(),
+                approver_id: None,
+                decided_at: None,
+                created_at: now,
+                expires_at: now + chrono::Duration::hours(REQUEST_HOURS),
+                version: 1,
+            };
+            let zone = actor.zone_scope();
+            let summary = serde_json::json!({ "kind": "users", "rows": count, "reason": reason,
+                "format": format.extension(), "filters": filters_json(f) });
+            return app
+                .db
+                .write(|c| {
+                    let (row, by, ctx, zone, summary) =
+                        (row.clone(), by.clone(), ctx.clone(), zone.clone(), summary.clone());
+                    Box::pin(async move {
+                        let r = xq::insert(c, &zone, row).await?;
+                        let e = Entry::new("export.request", "export_request", Some(r.id)).after(summary);
+                        audit::record(c, now, &by, &ctx, e).await?;
+                        Ok(ExportOutcome::Requested(r))
+                    })
+                })
+                .await;
+        }
+    }
+    let (file, rows) = write_users(app, actor, f, format, reason.is_some()).await?;
+    let mut after = serde_json::json!({
         "rows": rows,
         "format": format.extension(),
         "filters": { "q": f.q, "role": f.role, "department_id": f.department_id, "sort": f.sort },
+        "unmasked": reason.is_some(),
     });
-    let by = By::from(actor);
-    let now = app.now();
+    if let Some(r) = &reason {
+        after["reason"] = serde_json::Value::String(r.clone());
+    }
     app.db
         .write(|c| {
             let (by, ctx, after) = (by.clone(), ctx.clone(), after.clone());
             Box::pin(async move {
                 audit::record(c, now, &by, &ctx, Entry::new("user.export", "user", None).after(after)).await
+            })
+        })
+        .await?;
+    Ok(ExportOutcome::File(Exported { file, rows, format }))
+}
+
+/// My export requests, and for a holder of `export.approve` the zone's pending ones.
+pub async fn requests(app: &App, actor: &Actor) -> Result<Vec<ExportRequestRow>, AppError> {
+    actor.require(Permission::PersonalReveal)?;
+    let approver = actor.require(Permission::ExportApprove).is_ok();
+    Ok(xq::list(&app.db.conn(), &actor.zone_scope(), actor.user_id, approver).await?)
+}
+
+/// Approves (or refuses) another person's pending request: one conditional UPDATE, audited in
+/// its transaction; the requester may not decide their own (403 `export.self_approval`).
+pub async fn decide(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    approve: bool,
+    ctx: &RequestCtx,
+) -> Result<ExportRequestRow, AppError> {
+    actor.require(Permission::ExportApprove)?;
+    let zone = actor.zone_scope();
+    let r = xq::get(&app.db.conn(), &zone, id).await?.ok_or(AppError::NotFound)?;
+    if r.requester_id == actor.user_id {
+        return Err(AppError::ForbiddenCode("export.self_approval"));
+    }
+    let (status, action) = if approve { ("approved", "export.approve") } else { ("refused", "export.refuse") };
+    let (by, now, me) = (By::from(actor), app.now(), actor.user_id);
+    app.db
+        .write(|c| {
+            let (by, ctx, zone) = (by.clone(), ctx.clone(), zone.clone());
+            Box::pin(async move {
+                if !xq::decide(c, &zone, id, me, status, now).await? {
+                    return Err(AppError::Conflict("export.not_pending"));
+                }
+                let e = Entry::new(action, "export_request", Some(id)).after(serde_json::json!({ "status": status }));
+                audit::record(c, now, &by, &ctx, e).await?;
+                xq::get(c, &zone, id).await?.ok_or(AppError::NotFound)
+            })
+        })
+        .await
+}
+
+/// The approved export's file, for its requester, once, within 24 hours: the file is written
+/// first, then one conditional UPDATE marks the request downloaded (only one caller wins) and
+/// the unmasked export is audited in the same transaction.
+pub async fn download(app: &App, actor: &Actor, id: Uuid, ctx: &RequestCtx) -> Result<Exported, AppError> {
+    actor.require(Permission::PersonalReveal)?;
+    let zone = actor.zone_scope();
+    let r = xq::get(&app.db.conn(), &zone, id).await?.ok_or(AppError::NotFound)?;
+    let now = app.now();
+    let state = |r: &ExportRequestRow| -> Result<(), AppError> {
+        if r.requester_id != actor.user_id {
+            return Err(AppError::ForbiddenCode("export.not_requester"));
+        }
+        match r.status.as_str() {
+            "approved" if r.expires_at <= now => Err(AppError::Gone("export.expired")),
+            "approved" => Ok(()),
+            "downloaded" => Err(AppError::Gone("export.downloaded")),
+            _ if r.expires_at <= now => Err(AppError::Gone("export.expired")),
+            _ => Err(AppError::Conflict("export.not_approved")),
+        }
+    };
+    state(&r)?;
+    let f = filters_of(&r.filters);
+    let format = ExportFormat::Csv;
+    let (file, rows) = write_users(app, actor, &f, format, true).await?;
+    let after = serde_json::json!({
+        "rows": rows, "format": format.extension(), "unmasked": true, "reason": r.reason,
+        "export_request": id, "approver": r.approver_id,
+    });
+    let (by, me) = (By::from(actor), actor.user_id);
+    app.db
+        .write(|c| {
+            let (by, ctx, zone, after) = (by.clone(), ctx.clone(), zone.clone(), after.clone());
+            Box::pin(async move {
+                if !xq::mark_downloaded(c, &zone, id, me, now).await? {
+                    return Err(AppError::Gone("export.downloaded"));
+                }
+                audit::record(c, now, &by, &ctx, Entry::new("user.export", "user", None).after(after.clone())).await?;
+                let e = Entry::new("export.download", "export_request", Some(id)).after(after);
+                audit::record(c, now, &by, &ctx, e).await
             })
         })
         .await?;

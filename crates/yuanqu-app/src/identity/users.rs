@@ -19,11 +19,11 @@ fn id_card_slot(zone_id: Uuid, row_id: Uuid) -> Slot<'static> {
 }
 
 /// The ID card number of a user row, decrypted (PD-01).
-fn id_card_of(keys: &KeyRing, u: &UserRow) -> Result<Option<String>, AppError> {
+pub(crate) fn id_card_of(keys: &KeyRing, u: &UserRow) -> Result<Option<String>, AppError> {
     u.id_card_enc.as_deref().map(|e| keys.decrypt(id_card_slot(u.zone_id, u.id), e)).transpose()
 }
 
-fn id_card_masked(keys: &KeyRing, u: &UserRow) -> Result<Option<String>, AppError> {
+pub(crate) fn id_card_masked(keys: &KeyRing, u: &UserRow) -> Result<Option<String>, AppError> {
     Ok(id_card_of(keys, u)?.as_deref().map(yuanqu_domain::id_card::mask))
 }
 

@@ -28,10 +28,12 @@ pub enum Permission {
     FileRead,
     /// The zone's security settings, e.g. requiring a second factor (the security administrator's).
     ZoneSecurity,
+    /// Approve or refuse another person's large unmasked export (PD-04; the security administrator's).
+    ExportApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -49,6 +51,7 @@ impl Permission {
         Self::FileUpload,
         Self::FileRead,
         Self::ZoneSecurity,
+        Self::ExportApprove,
     ];
 
     pub fn code(self) -> &'static str {
@@ -70,6 +73,7 @@ impl Permission {
             Self::FileUpload => "file.upload",
             Self::FileRead => "file.read",
             Self::ZoneSecurity => "zone.security",
+            Self::ExportApprove => "export.approve",
         }
     }
 }
@@ -218,6 +222,7 @@ impl Role {
                 FileUpload,
                 FileRead,
                 ZoneSecurity,
+                ExportApprove,
             ],
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
             Self::ZoneLeader => {

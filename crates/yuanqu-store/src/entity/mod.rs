@@ -5,6 +5,7 @@ pub mod audit_chain;
 pub mod audit_log;
 pub mod department;
 pub mod enterprise;
+pub mod export_request;
 pub mod file;
 pub mod file_blob;
 pub mod idempotency_key;

@@ -8,6 +8,7 @@ mod m0002_personal_data;
 mod m0003_files;
 mod m0004_exports;
 mod m0005_second_factor;
+mod m0006_export_requests;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_files::Migration),
             Box::new(m0004_exports::Migration),
             Box::new(m0005_second_factor::Migration),
+            Box::new(m0006_export_requests::Migration),
         ]
     }
 }

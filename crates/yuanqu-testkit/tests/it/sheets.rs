@@ -315,7 +315,7 @@ async fn pd04_the_export_is_scoped_masked_neutralised_filtered_and_audited_with_
     assert_eq!(r.status, StatusCode::OK, "{text}");
     assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines[0], "登录名,姓名,角色,部门,企业,手机号,状态,创建时间");
+    assert_eq!(lines[0], "登录名,姓名,角色,部门,企业,手机号,身份证号,状态,创建时间");
     let n = total(&t, &s).await;
     assert_eq!(lines.len() as u64 - 1, n, "every user of z1 in my scope");
     assert_eq!(r.headers["x-export-rows"].to_str().unwrap(), n.to_string());
@@ -355,4 +355,161 @@ async fn pd04_a_third_simultaneous_export_of_one_user_is_429_with_retry_after() 
     assert!(r.headers.contains_key("retry-after"));
     drop(a);
     assert_eq!(export(&t, &s, "").await.0.status, StatusCode::OK);
+}
+
+/// Well-formed (GB 11643 check character) ID card number.
+const ID_CARD: &str = "350582200001010015";
+const REASON: &str = "年度社保核对 annual social-insurance check";
+
+fn reason_q(reason: &str) -> String {
+    let enc: String = reason.bytes().map(|b| format!("%{b:02X}")).collect();
+    format!("&unmask=true&reason={enc}")
+}
+
+async fn security(t: &TestApp, z1: &Tenant, login: &str) -> Session {
+    extra_user(&t.app, z1, login, Role::SecurityAdmin).await.unwrap();
+    t.login("z1", login, PASSWORD).await
+}
+
+/// PD-04: an unmasked export of up to 1,000 rows needs `personal.reveal` and a reason, and then
+/// comes at once with the full phone and ID card numbers, audited with the reason.
+#[tokio::test]
+async fn pd04_a_small_unmasked_export_needs_the_permission_and_a_reason_and_is_audited_with_it() {
+    let (t, _, s, auditor) = setup().await;
+    let r = t
+        .post(
+            "/api/v1/users",
+            &s,
+            json!({"login": "sfz", "display_name": "持证职工", "role": "worker", "password": "green tea leaves",
+                   "phone": "13959581234", "id_card": ID_CARD}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // Masked by default: both numbers masked, the new column present.
+    let (r, text) = export(&t, &s, "&q=sfz").await;
+    assert_eq!(r.status, StatusCode::OK, "{text}");
+    assert!(text.contains("139****1234") && text.contains("350582********0015"), "{text}");
+    assert!(!text.contains("13959581234") && !text.contains(ID_CARD), "{text}");
+    // Who may not, or without a proper reason.
+    let cases: [(&Session, String, StatusCode, &str); 3] = [
+        (&auditor, reason_q(REASON), StatusCode::FORBIDDEN, "auth.forbidden"),
+        (&s, reason_q("看看"), StatusCode::UNPROCESSABLE_ENTITY, "validation.failed"),
+        (&s, "&unmask=true".to_owned(), StatusCode::UNPROCESSABLE_ENTITY, "validation.failed"),
+    ];
+    for (who, q, status, code) in cases {
+        let (r, text) = export(&t, who, &format!("&q=sfz{q}")).await;
+        assert_eq!((r.status, r.code()), (status, code), "{q}: {text}");
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            assert_eq!(r.fields(), vec![("reason".to_owned(), "personal.reason_length".to_owned())]);
+        }
+    }
+    // With the permission and a reason: the full numbers, at once.
+    let (r, text) = export(&t, &s, &format!("&q=sfz{}", reason_q(REASON))).await;
+    assert_eq!(r.status, StatusCode::OK, "{text}");
+    assert_eq!(r.headers["cache-control"], "no-store");
+    let line = text.lines().find(|l| l.starts_with("sfz,")).unwrap();
+    assert!(line.contains(",13959581234,") && line.contains(&format!(",{ID_CARD},")), "{line}");
+    let audits = audit(&t, &auditor, "user.export").await;
+    let got: Vec<(Value, Value, Value)> = audits
+        .iter()
+        .map(|a| (a["after"]["unmasked"].clone(), a["after"]["reason"].clone(), a["after"]["rows"].clone()))
+        .collect();
+    assert!(got.contains(&(json!(true), json!(REASON), json!(1))), "{got:?}");
+    assert!(got.contains(&(json!(false), Value::Null, json!(1))), "{got:?}");
+    assert_eq!(got.len(), 2, "refused attempts export nothing: {got:?}");
+}
+
+/// PD-04: the system administrator asks for an unmasked export of 1,001 users; it waits for a
+/// security administrator other than the requester, and the requester downloads it once.
+#[tokio::test]
+async fn pd04_a_large_unmasked_export_waits_for_a_second_approver_and_downloads_once() {
+    let (t, z1, s, _) = setup().await;
+    let sec = security(&t, &z1, "security").await;
+    let sec2 = security(&t, &z1, "security2").await;
+    let rows: Vec<String> = (0..1001).map(|i| format!("w{i:04},职工{i},职工,,,139{i:08}")).collect();
+    let r = t.upload(IMPORT, &s, "many.csv", &csv(&rows.iter().map(String::as_str).collect::<Vec<_>>()), None).await;
+    assert_eq!((r.status, r.body["created"].clone()), (StatusCode::OK, json!(1001)), "{}", r.text);
+    let n = total(&t, &s).await;
+    assert!(n > 1000);
+    // Masked, the same rows come at once.
+    let (r, text) = export(&t, &s, "").await;
+    assert_eq!(r.status, StatusCode::OK, "{text}");
+    assert_eq!(r.headers["x-export-rows"].to_str().unwrap(), n.to_string());
+    assert!(text.contains("139****0000") && !text.contains("13900000000"));
+    // Unmasked: no file, a request (202).
+    let (r, text) = export(&t, &s, &reason_q(REASON)).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{text}");
+    assert!(!text.contains("13900000000"));
+    assert_eq!((r.body["status"].clone(), r.body["row_count"].clone()), (json!("pending"), json!(n)));
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let file = format!("/api/v1/exports/{id}/file");
+    // Not before approval; not approved by the requester (no export.approve) ...
+    let r = t.get(&file, &s).await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "export.not_approved"), "{}", r.text);
+    let r = t.post(&format!("/api/v1/exports/{id}/approve"), &s, json!({})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    // ... nor by a security administrator who asked themselves.
+    let (r, _) = export(&t, &sec, &reason_q(REASON)).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let own = r.body["id"].as_str().unwrap().to_owned();
+    for verb in ["approve", "refuse"] {
+        let r = t.post(&format!("/api/v1/exports/{own}/{verb}"), &sec, json!({})).await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "export.self_approval"), "{verb}: {}", r.text);
+    }
+    // Lists: mine for the requester; the zone's pending ones for the approver.
+    let mine: Vec<Value> =
+        t.get("/api/v1/exports", &s).await.body.as_array().unwrap().iter().map(|e| e["id"].clone()).collect();
+    assert_eq!(mine, vec![json!(id)]);
+    let pending = t.get("/api/v1/exports", &sec).await.body;
+    let ids: Vec<Value> = pending.as_array().unwrap().iter().map(|e| e["id"].clone()).collect();
+    assert!(ids.contains(&json!(id)) && ids.contains(&json!(own)), "{pending}");
+    // A second security administrator refuses the other; a second decision is a conflict.
+    let r = t.post(&format!("/api/v1/exports/{own}/refuse"), &sec2, json!({})).await;
+    assert_eq!((r.status, r.body["status"].clone()), (StatusCode::OK, json!("refused")), "{}", r.text);
+    let r = t.post(&format!("/api/v1/exports/{own}/approve"), &sec2, json!({})).await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "export.not_pending"), "{}", r.text);
+    // Two security administrators approve the system administrator's at once: one decision.
+    let (approve, again) = (format!("/api/v1/exports/{id}/approve"), format!("/api/v1/exports/{id}/approve"));
+    let (a, b) = tokio::join!(t.post(&approve, &sec, json!({})), t.post(&again, &sec2, json!({})));
+    let mut got = [(a.status, a.code().to_owned()), (b.status, b.code().to_owned())];
+    got.sort();
+    assert_eq!(got[1], (StatusCode::CONFLICT, "export.not_pending".to_owned()), "{} / {}", a.text, b.text);
+    assert_eq!(got[0].0, StatusCode::OK, "{} / {}", a.text, b.text);
+    // Only the requester downloads.
+    let r = t.get(&file, &sec).await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "export.not_requester"), "{}", r.text);
+    // Two downloads at once: one file, once.
+    let (a, b) = tokio::join!(t.get(&file, &s), t.get(&file, &s));
+    let (ok, gone) = if a.status == StatusCode::OK { (a, b) } else { (b, a) };
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!((gone.status, gone.code()), (StatusCode::GONE, "export.downloaded"), "{}", gone.text);
+    assert_eq!(ok.headers["x-export-rows"].to_str().unwrap(), n.to_string());
+    assert!(ok.text.contains(",13900000000,") && ok.text.contains(",13900001000,"), "full phones");
+    let r = t.get(&file, &s).await;
+    assert_eq!((r.status, r.code()), (StatusCode::GONE, "export.downloaded"), "{}", r.text);
+    // An approved request not fetched within 24 hours is gone.
+    let (r, _) = export(&t, &s, &reason_q(REASON)).await;
+    let late = r.body["id"].as_str().unwrap().to_owned();
+    let r = t.post(&format!("/api/v1/exports/{late}/approve"), &sec, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    t.clock.advance(chrono::Duration::hours(24) + chrono::Duration::seconds(1));
+    let s = t.login("z1", "admin", PASSWORD).await;
+    let auditor = t.login("z1", "auditor", PASSWORD).await;
+    let r = t.get(&format!("/api/v1/exports/{late}/file"), &s).await;
+    assert_eq!((r.status, r.code()), (StatusCode::GONE, "export.expired"), "{}", r.text);
+    // Every step is in the audit log.
+    let count = |v: Vec<Value>| v.len();
+    assert_eq!(count(audit(&t, &auditor, "export.request").await), 3);
+    assert_eq!(count(audit(&t, &auditor, "export.approve").await), 2, "one of the racing approvals");
+    assert_eq!(count(audit(&t, &auditor, "export.refuse").await), 1);
+    let downloads = audit(&t, &auditor, "export.download").await;
+    assert_eq!(downloads.len(), 1);
+    assert_eq!(
+        (downloads[0]["entity_id"].clone(), downloads[0]["after"]["reason"].clone()),
+        (json!(id), json!(REASON))
+    );
+    let exports = audit(&t, &auditor, "user.export").await;
+    let unmasked: Vec<&Value> = exports.iter().filter(|a| a["after"]["unmasked"] == json!(true)).collect();
+    assert_eq!(unmasked.len(), 1, "only the approved download is an unmasked export");
+    assert_eq!(unmasked[0]["after"]["rows"], json!(n));
 }
