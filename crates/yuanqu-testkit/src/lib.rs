@@ -29,18 +29,13 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new() -> anyhow::Result<Self> {
-        match std::env::var("YUANQU_TEST_DATABASE_URL") {
-            Ok(admin_url) if !admin_url.is_empty() => {
-                let name = format!("t_{}", uuid::Uuid::now_v7().simple());
-                let admin = Db::connect(&admin_url, 1).await?;
-                admin.execute_script(&format!("CREATE DATABASE {name}")).await?;
-                admin.close().await?;
-                let url = with_database(&admin_url, &name);
+        match empty_postgres_database().await? {
+            Some(url) => {
                 let db = Db::connect(&url, 8).await?;
                 db.migrate().await?;
                 Ok(Self { db, url, _dir: None })
             }
-            _ => {
+            None => {
                 let dir = tempfile::tempdir()?;
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
                 let db = Db::connect(&url, 8).await?;
