@@ -60,7 +60,7 @@ test.describe('users by spreadsheet', () => {
     const [exp] = await Promise.all([page.waitForEvent('download'), page.getByTestId('users-export-csv').click()]);
     expect(exp.suggestedFilename()).toBe('users.csv');
     const lines = fs.readFileSync(await exp.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
-    expect(lines[0]).toBe('登录名,姓名,角色,部门,企业,手机号,状态,创建时间');
+    expect(lines[0]).toBe('登录名,姓名,角色,部门,企业,手机号,身份证号,状态,创建时间');
     expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual([a, b]);
     expect(lines.join('\n')).toContain('139****5678');
     expect(lines.join('\n')).not.toContain('13912345678');
