@@ -84,20 +84,8 @@ pub async fn login(app: &App, cmd: LoginCmd, ctx: &RequestCtx) -> Result<SignedI
         Some(Stage::TotpPending) => (super::totp::PENDING_LIFETIME, super::totp::PENDING_LIFETIME),
         _ => session_limits(role),
     };
-    let token = secret::random_token(32);
-    let session = SessionRow {
-        id: Uuid::now_v7(),
-        zone_id: zone.id,
-        user_id: user.id,
-        token_hash: secret::token_hash(&token),
-        csrf_token: secret::random_token(24),
-        created_at: now,
-        last_seen_at: now,
-        expires_at: now + absolute,
-        idle_secs: idle.num_seconds(),
-        ip: ctx.ip.clone(),
-        stage: stage.map(|s| s.code().to_owned()),
-    };
+    let (token, session) =
+        new_session(zone.id, user.id, now, (idle, absolute), ctx, stage.map(|s| s.code().to_owned()));
     let by = By { zone_id: zone.id, user_id: Some(user.id), login: Some(login.clone()) };
     let session = app
         .db
@@ -340,4 +328,31 @@ pub async fn change_password(
             })
         })
         .await
+}
+
+/// A new session for a user: a fresh random token (only its hash is kept, SES-01), a CSRF token,
+/// and its idle and absolute limits. Returns the token for the cookie and the row to store.
+pub(super) fn new_session(
+    zone_id: Uuid,
+    user_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+    (idle, absolute): (chrono::Duration, chrono::Duration),
+    ctx: &RequestCtx,
+    stage: Option<String>,
+) -> (String, SessionRow) {
+    let token = secret::random_token(32);
+    let session = SessionRow {
+        id: Uuid::now_v7(),
+        zone_id,
+        user_id,
+        token_hash: secret::token_hash(&token),
+        csrf_token: secret::random_token(24),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + absolute,
+        idle_secs: idle.num_seconds(),
+        ip: ctx.ip.clone(),
+        stage,
+    };
+    (token, session)
 }

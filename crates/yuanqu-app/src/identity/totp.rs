@@ -9,11 +9,11 @@ use rand::RngCore;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 use yuanqu_domain::identity::{Permission, Role};
 use yuanqu_store::Uuid;
-use yuanqu_store::identity::{self as q, SessionRow, UserRow, ZoneRow};
+use yuanqu_store::identity::{self as q, UserRow, ZoneRow};
 
-use super::auth::{SignedIn, actor_for, session_limits};
+use super::auth::{SignedIn, actor_for, new_session, session_limits};
 use crate::audit::{self, By, Entry};
-use crate::{Actor, App, AppError, Auth, RequestCtx, Stage, secret};
+use crate::{Actor, App, AppError, Auth, RequestCtx, Stage};
 
 /// How long a session that owes its code lives.
 pub const PENDING_LIFETIME: Duration = Duration::minutes(5);
@@ -277,21 +277,7 @@ pub async fn verify(app: &App, actor: &Actor, code: &str, ctx: &RequestCtx) -> R
     let by = By::from(actor);
     let step = check(app, &u, code, &by, ctx).await?;
     let now = app.now();
-    let (idle, absolute) = session_limits(actor.role);
-    let token = secret::random_token(32);
-    let session = SessionRow {
-        id: Uuid::now_v7(),
-        zone_id: u.zone_id,
-        user_id: u.id,
-        token_hash: secret::token_hash(&token),
-        csrf_token: secret::random_token(24),
-        created_at: now,
-        last_seen_at: now,
-        expires_at: now + absolute,
-        idle_secs: idle.num_seconds(),
-        ip: ctx.ip.clone(),
-        stage: None,
-    };
+    let (token, session) = new_session(u.zone_id, u.id, now, session_limits(actor.role), ctx, None);
     let (zone_id, user_id) = (u.zone_id, u.id);
     let r = app
         .db
