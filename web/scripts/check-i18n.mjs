@@ -65,7 +65,8 @@ const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secreta
 const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
   'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read',
   'personal.reveal',
-  'file.upload', 'file.read', 'zone.security', 'export.approve'];
+  'file.upload', 'file.read', 'zone.security', 'export.approve',
+  'stats.read', 'stats.report', 'stats.review', 'evaluation.manage'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

@@ -4,8 +4,10 @@
 pub mod files;
 pub mod id_card;
 pub mod identity;
+pub mod industry;
 pub mod phone;
 pub mod scope;
+pub mod stats;
 pub mod uscc;
 
 pub use id_card::IdCardNo;

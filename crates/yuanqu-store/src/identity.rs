@@ -211,17 +211,9 @@ pub async fn enterprise_by_uscc(c: &Conn<'_>, scope: &Scope, uscc: &str) -> Resu
 }
 
 pub async fn insert_enterprise(c: &Conn<'_>, scope: &Scope, row: EnterpriseRow) -> Result<EnterpriseRow> {
-    Ok(enterprise::ActiveModel {
-        id: Set(row.id),
-        zone_id: Set(scope.zone_id()),
-        park_id: Set(row.park_id),
-        name: Set(row.name),
-        uscc: Set(row.uscc),
-        version: Set(1),
-        created_at: Set(row.created_at),
-    }
-    .insert(c.ex())
-    .await?)
+    let mut am: enterprise::ActiveModel = EnterpriseRow { zone_id: scope.zone_id(), version: 1, ..row }.into();
+    am = am.reset_all();
+    Ok(am.insert(c.ex()).await?)
 }
 
 // ---------------------------------------------------------------- users

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod migration;
 pub mod personal;
+pub mod stats;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -356,6 +356,8 @@ const en: Messages = {
     zone: { security: 'Manage zone security settings' },
     export: { approve: "Approve others' large unmasked exports" },
     file: { upload: 'Upload files', read: 'View files' },
+    stats: { read: 'Read statistics and evaluations', report: "File one's own monthly report", review: 'Review, import and correct monthly reports' },
+    evaluation: { manage: 'Configure, run and publish the per-mu evaluation' },
   },
   upload: {
     button: 'Choose a file',

@@ -354,6 +354,8 @@ export default {
     zone: { security: '管理园区安全设置' },
     export: { approve: '审批他人的大批量明文导出' },
     file: { upload: '上传文件', read: '查看文件' },
+    stats: { read: '查看经济统计与亩均评价', report: '填报本企业统计月报', review: '审核、导入与更正统计月报' },
+    evaluation: { manage: '配置、运行与发布亩均效益评价' },
   },
   upload: {
     button: '选择文件',

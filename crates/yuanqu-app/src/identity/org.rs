@@ -434,6 +434,20 @@ async fn create_enterprise_in(
         uscc,
         version: 1,
         created_at: now,
+        industry_code: None,
+        above_scale: false,
+        above_scale_since: None,
+        registered_capital_fen: None,
+        founded_on: None,
+        address: None,
+        longitude_e6: None,
+        latitude_e6: None,
+        land_area_centi_mu: None,
+        floor_area_m2: None,
+        employees: None,
+        status: "operating".into(),
+        status_since: None,
+        updated_at: None,
     };
     app.db
         .write(|c| {

@@ -30,10 +30,20 @@ pub enum Permission {
     ZoneSecurity,
     /// Approve or refuse another person's large unmasked export (PD-04; the security administrator's).
     ExportApprove,
+    /// Read monthly statistics, indicators, warnings, the economic dashboard and evaluation
+    /// results in one's data scope (an enterprise: its own).
+    StatsRead,
+    /// File one's own enterprise's monthly report (the enterprise account's).
+    StatsReport,
+    /// Verify or return reports, import a month, correct a locked month, edit check and warning
+    /// rules and annual targets (the economic development department's).
+    StatsReview,
+    /// Configure, run and publish the per-mu efficiency evaluation (亩均效益评价).
+    EvaluationManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 22] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -52,6 +62,10 @@ impl Permission {
         Self::FileRead,
         Self::ZoneSecurity,
         Self::ExportApprove,
+        Self::StatsRead,
+        Self::StatsReport,
+        Self::StatsReview,
+        Self::EvaluationManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -74,6 +88,10 @@ impl Permission {
             Self::FileRead => "file.read",
             Self::ZoneSecurity => "zone.security",
             Self::ExportApprove => "export.approve",
+            Self::StatsRead => "stats.read",
+            Self::StatsReport => "stats.report",
+            Self::StatsReview => "stats.review",
+            Self::EvaluationManage => "evaluation.manage",
         }
     }
 }
@@ -225,15 +243,34 @@ impl Role {
                 ExportApprove,
             ],
             Self::AuditAdmin => &[AuditRead, UserRead, RoleRead, TokenOwn],
-            Self::ZoneLeader => {
-                &[UserRead, DepartmentRead, RoleRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead]
-            }
-            Self::DepartmentStaff | Self::PartyStaff => {
-                &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead]
-            }
+            Self::ZoneLeader => &[
+                UserRead,
+                DepartmentRead,
+                RoleRead,
+                ParkRead,
+                EnterpriseRead,
+                TokenOwn,
+                FileUpload,
+                FileRead,
+                StatsRead,
+            ],
+            // The economic development department keeps the registry and the statistics.
+            Self::DepartmentStaff => &[
+                DepartmentRead,
+                ParkRead,
+                EnterpriseRead,
+                EnterpriseWrite,
+                TokenOwn,
+                FileUpload,
+                FileRead,
+                StatsRead,
+                StatsReview,
+                EvaluationManage,
+            ],
+            Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead],
             Self::BranchSecretary | Self::Worker => &[FileUpload, FileRead],
             Self::Inspector => &[ParkRead, EnterpriseRead, FileUpload, FileRead],
-            Self::Enterprise => &[EnterpriseRead, TokenOwn, FileUpload, FileRead],
+            Self::Enterprise => &[EnterpriseRead, TokenOwn, FileUpload, FileRead, StatsRead, StatsReport],
             Self::ProvinceObserver => &[ParkRead],
         }
     }

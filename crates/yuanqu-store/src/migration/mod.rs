@@ -9,6 +9,7 @@ mod m0003_files;
 mod m0004_exports;
 mod m0005_second_factor;
 mod m0006_export_requests;
+mod m0007_economy;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_exports::Migration),
             Box::new(m0005_second_factor::Migration),
             Box::new(m0006_export_requests::Migration),
+            Box::new(m0007_economy::Migration),
         ]
     }
 }
