@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod clock;
 pub mod error;
+pub mod evaluation;
 pub mod files;
 pub mod idempotency;
 pub mod identity;

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod dialect;
+pub mod evaluation;
 pub mod entity;
 pub mod exports;
 pub mod files;
