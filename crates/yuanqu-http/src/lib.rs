@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod evaluation;
 pub mod extract;
 pub mod files;
 pub mod identity;
@@ -105,6 +106,9 @@ impl AppState {
         identity::list_parks, identity::create_park, identity::update_park,
         identity::list_enterprises, identity::create_enterprise, identity::get_enterprise,
         identity::list_tokens, identity::create_token, identity::revoke_token,
+        evaluation::list_evaluations, evaluation::create_evaluation, evaluation::get_evaluation,
+        evaluation::update_evaluation, evaluation::run_evaluation, evaluation::publish_evaluation,
+        evaluation::list_results, evaluation::export_results, evaluation::enterprise_evaluations,
         files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
         ops::healthz, ops::readyz, ops::metrics,
@@ -211,6 +215,27 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/enterprises", get_!(i::list_enterprises).post(i::create_enterprise))?;
     let r = r.add(Method::POST, "/api/v1/enterprises", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/enterprises/{id}", get_!(i::get_enterprise))?;
+    let r = r.add(Method::GET, "/api/v1/enterprises/{id}/evaluations", get_!(evaluation::enterprise_evaluations))?;
+    let r = r.add(
+        Method::GET,
+        "/api/v1/evaluations",
+        get_!(evaluation::list_evaluations).post(evaluation::create_evaluation),
+    )?;
+    let r = r.add(Method::POST, "/api/v1/evaluations", MethodRouter::new())?;
+    let r = r.add(
+        Method::GET,
+        "/api/v1/evaluations/{id}",
+        get_!(evaluation::get_evaluation).patch(evaluation::update_evaluation),
+    )?;
+    let r = r.add(Method::PATCH, "/api/v1/evaluations/{id}", MethodRouter::new())?;
+    let r = r.add(Method::POST, "/api/v1/evaluations/{id}/run", on(MethodFilter::POST, evaluation::run_evaluation))?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/evaluations/{id}/publish",
+        on(MethodFilter::POST, evaluation::publish_evaluation),
+    )?;
+    let r = r.add(Method::GET, "/api/v1/evaluations/{id}/results", get_!(evaluation::list_results))?;
+    let r = r.add(Method::GET, "/api/v1/evaluations/{id}/results/export", get_!(evaluation::export_results))?;
     let r = r.add(Method::GET, "/api/v1/tokens", get_!(i::list_tokens).post(i::create_token))?;
     let r = r.add(Method::POST, "/api/v1/tokens", MethodRouter::new())?;
     let r = r.add(Method::DELETE, "/api/v1/tokens/{id}", on(MethodFilter::DELETE, i::revoke_token))?;
