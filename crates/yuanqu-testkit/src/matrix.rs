@@ -19,6 +19,7 @@ pub enum Target {
     ApiToken,
     File,
     ExportRequest,
+    Evaluation,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -67,6 +68,18 @@ pub const ID_OPERATIONS: &[IdOp] = &[
     IdOp { method: "POST", path: "/api/v1/exports/{id}/approve", target: Target::ExportRequest, body: none },
     IdOp { method: "POST", path: "/api/v1/exports/{id}/refuse", target: Target::ExportRequest, body: none },
     IdOp { method: "GET", path: "/api/v1/exports/{id}/file", target: Target::ExportRequest, body: none },
+    IdOp { method: "GET", path: "/api/v1/enterprises/{id}/evaluations", target: Target::Enterprise, body: none },
+    IdOp { method: "GET", path: "/api/v1/evaluations/{id}", target: Target::Evaluation, body: none },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/evaluations/{id}",
+        target: Target::Evaluation,
+        body: || json!({"config": null}),
+    },
+    IdOp { method: "POST", path: "/api/v1/evaluations/{id}/run", target: Target::Evaluation, body: || json!({}) },
+    IdOp { method: "POST", path: "/api/v1/evaluations/{id}/publish", target: Target::Evaluation, body: || json!({}) },
+    IdOp { method: "GET", path: "/api/v1/evaluations/{id}/results", target: Target::Evaluation, body: none },
+    IdOp { method: "GET", path: "/api/v1/evaluations/{id}/results/export", target: Target::Evaluation, body: none },
 ];
 
 /// A pending export request of the tenant's administrator (as a large unmasked export leaves).
@@ -128,6 +141,12 @@ pub struct World {
     pub z1_ent_b_file: Uuid,
     /// A pending export request of Z2's administrator.
     pub z2_export: Uuid,
+    /// Z1's department staff (evaluation.manage, stats.read).
+    pub z1_staff: Session,
+    /// Z2's department staff, to see Z2's evaluations in the snapshot.
+    pub z2_staff: Session,
+    /// Z2's evaluation of 2025 (run, not published).
+    pub z2_evaluation: Uuid,
 }
 
 impl World {
@@ -146,7 +165,29 @@ impl World {
         let z1_ent_b = t.login("z1", "ent-b", PASSWORD).await;
         let z1_ent_b_file = upload(&t, &z1_ent_b).await?;
         let z2_export = export_request(&t, &z2).await?;
-        Ok(Self { t, z1, z2, z1_admin, z1_security, z2_admin, z1_ent_a, z2_token, z2_file, z1_ent_b_file, z2_export })
+        let z1_staff = t.login("z1", "staff", PASSWORD).await;
+        let z2_staff = t.login("z2", "staff", PASSWORD).await;
+        let ev = t.post("/api/v1/evaluations", &z2_staff, json!({"year": 2025})).await;
+        anyhow::ensure!(ev.status == StatusCode::CREATED, "evaluation: {}", ev.text);
+        let z2_evaluation = ev.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+        let run = t.post(&format!("/api/v1/evaluations/{z2_evaluation}/run"), &z2_staff, json!({})).await;
+        anyhow::ensure!(run.status == StatusCode::OK, "evaluation run: {}", run.text);
+        Ok(Self {
+            t,
+            z1,
+            z2,
+            z1_admin,
+            z1_security,
+            z2_admin,
+            z1_ent_a,
+            z2_token,
+            z2_file,
+            z1_ent_b_file,
+            z2_export,
+            z1_staff,
+            z2_staff,
+            z2_evaluation,
+        })
     }
 
     /// A Z1 account whose role holds the operation's permission (so the answer is about the
@@ -155,7 +196,10 @@ impl World {
         use yuanqu_domain::identity::Role;
         let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::GET);
         match yuanqu_http::policy::lookup(&method, op.path).map(|r| r.access) {
-            Some(yuanqu_http::policy::Access::Perm(p)) if !Role::SystemAdmin.has(p) => &self.z1_security,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::SystemAdmin.has(p) => &self.z1_admin,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::SecurityAdmin.has(p) => &self.z1_security,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::DepartmentStaff.has(p) => &self.z1_staff,
+            Some(yuanqu_http::policy::Access::Perm(_)) => &self.z1_security,
             _ => &self.z1_admin,
         }
     }
@@ -169,6 +213,7 @@ impl World {
             Target::ApiToken => self.z2_token,
             Target::File => self.z2_file,
             Target::ExportRequest => self.z2_export,
+            Target::Evaluation => self.z2_evaluation,
         }
     }
 
@@ -192,6 +237,14 @@ impl World {
                 });
             }
             out.insert(p.to_owned(), v);
+        }
+        for p in [
+            "/api/v1/evaluations".to_owned(),
+            format!("/api/v1/evaluations/{}", self.z2_evaluation),
+            format!("/api/v1/evaluations/{}/results", self.z2_evaluation),
+        ] {
+            let v = self.t.get(&p, &self.z2_staff).await.body;
+            out.insert(p, v);
         }
         Value::Object(out)
     }
