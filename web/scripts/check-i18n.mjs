@@ -59,6 +59,9 @@ const CODES = [
   'export.self_approval', 'export.not_pending', 'export.not_approved', 'export.not_requester', 'export.downloaded',
   'export.expired',
   'department.not_found', 'department.ambiguous', 'enterprise.required', 'enterprise.not_found', 'enterprise.not_allowed',
+  'evaluation.year_taken', 'evaluation.published', 'evaluation.not_run', 'evaluation.changed',
+  'evaluation.indicator_unknown', 'evaluation.indicator_duplicate', 'evaluation.benchmark_positive',
+  'evaluation.weights_sum', 'evaluation.thresholds_order', 'evaluation.shares_sum',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

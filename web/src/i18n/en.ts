@@ -441,6 +441,18 @@ const en: Messages = {
       not_allowed: 'Only enterprise accounts take a credit code',
       uscc_taken: 'This credit code is already registered',
     },
+    evaluation: {
+      year_taken: 'An evaluation of this year already exists',
+      published: 'This evaluation is published and can no longer be changed or run',
+      not_run: 'Run the evaluation before publishing it',
+      changed: 'The configuration changed during the run; run it again',
+      indicator_unknown: 'Unknown indicator',
+      indicator_duplicate: 'Indicator listed twice',
+      benchmark_positive: 'The benchmark must be greater than 0',
+      weights_sum: 'The weights must add up to 100',
+      thresholds_order: 'Thresholds must fall from A to C',
+      shares_sum: 'The shares of A, B and C may not exceed 100 %',
+    },
     precondition: {
       failed: 'Someone else changed this record; reload and try again',
       required: 'Version information missing; reload and try again',

@@ -439,6 +439,18 @@ export default {
       not_allowed: '只有企业账号填写统一社会信用代码',
       uscc_taken: '该统一社会信用代码已登记',
     },
+    evaluation: {
+      year_taken: '该年度的亩均评价已存在',
+      published: '该年度评价已发布，不能再修改或重新运行',
+      not_run: '请先运行评价再发布',
+      changed: '运行期间配置被修改，请重新运行',
+      indicator_unknown: '未知的评价指标',
+      indicator_duplicate: '评价指标重复',
+      benchmark_positive: '基准值必须大于 0',
+      weights_sum: '各指标权重之和必须为 100',
+      thresholds_order: '分档分数线须从 A 到 C 依次降低',
+      shares_sum: 'A、B、C 类比例之和不能超过 100%',
+    },
     precondition: {
       failed: '该记录已被他人修改，请刷新后重试',
       required: '缺少版本信息，请刷新后重试',
