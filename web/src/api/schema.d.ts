@@ -251,6 +251,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enterprises/{id}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An enterprise's results by year, latest first, with each indicator's explanation (an
+         *     enterprise account: only its own enterprise, only published years).
+         */
+        get: operations["enterprise_evaluations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's evaluation years with their status (an enterprise account: published ones). */
+        get: operations["list_evaluations"];
+        put?: never;
+        /** Create the evaluation of a year (one per zone and year: 409 `evaluation.year_taken`). */
+        post: operations["create_evaluation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One year's evaluation: configuration, status and class distribution. */
+        get: operations["get_evaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the configuration (If-Match); 409 `evaluation.published` once published. */
+        patch: operations["update_evaluation"];
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a run evaluation (frozen afterwards); 409 `evaluation.not_run` / `evaluation.published`. */
+        post: operations["publish_evaluation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The results, best first (an enterprise account: its own row of a published year). */
+        get: operations["list_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/results/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole results table as .xlsx (same filters as the list), streamed and audited. */
+        get: operations["export_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the evaluation over the year's verified reports; replaces earlier results.
+         *     409 `evaluation.published` once published.
+         */
+        post: operations["run_evaluation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports": {
         parameters: {
             query?: never;
@@ -786,6 +913,31 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        ClassCountDto: {
+            class: string;
+            /** Format: int64 */
+            count: number;
+        };
+        /**
+         * @description How classes are given: `{"kind":"thresholds","a":85,"b":70,"c":55}` (lowest total in points)
+         *     or `{"kind":"shares","a_pct":20,"b_pct":50,"c_pct":20}` (D the rest).
+         */
+        ClassRuleDto: {
+            /** Format: int64 */
+            a?: number | null;
+            /** Format: int64 */
+            a_pct?: number | null;
+            /** Format: int64 */
+            b?: number | null;
+            /** Format: int64 */
+            b_pct?: number | null;
+            /** Format: int64 */
+            c?: number | null;
+            /** Format: int64 */
+            c_pct?: number | null;
+            /** @description `thresholds` or `shares`. */
+            kind: string;
+        };
         CodeDto: {
             /** @description The 6-digit code the authenticator app shows. */
             code: string;
@@ -833,6 +985,36 @@ export interface components {
             page_size: number;
             /** Format: int64 */
             total: number;
+        };
+        /** @description One year's result of one enterprise. */
+        EnterpriseResultDto: {
+            class: string;
+            indicators: components["schemas"]["IndicatorScoreDto"][];
+            /** Format: int64 */
+            land_area_centi_mu: number;
+            prev_class?: string | null;
+            /** Format: int32 */
+            prev_rank?: number | null;
+            /** Format: int32 */
+            rank: number;
+            /** Format: uuid */
+            scheme_id: string;
+            /** @description The scheme's status: `run` or `published`. */
+            status: string;
+            /** Format: int64 */
+            total_milli: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description An evaluation configuration. */
+        EvalConfigDto: {
+            class_rule: components["schemas"]["ClassRuleDto"];
+            indicators: components["schemas"]["IndicatorConfigDto"][];
+            /**
+             * Format: int64
+             * @description Enterprises with less land (hundredths of a mu) are not evaluated.
+             */
+            min_land_centi_mu: number;
         };
         /** @description An export request (PD-04): a large unmasked export waiting for a second person. */
         ExportRequestDto: {
@@ -911,6 +1093,51 @@ export interface components {
             /** @description `all_or_nothing` (default) or `valid_rows`. */
             mode?: string | null;
         };
+        /** @description One indicator of a configuration. */
+        IndicatorConfigDto: {
+            /**
+             * Format: int64
+             * @description Benchmark in thousandths of the unit (10.0 万元/亩 = 10000).
+             */
+            benchmark_milli: number;
+            /**
+             * Format: int64
+             * @description Largest multiple of the benchmark that scores, in thousandths (1.5 × = 1500); null: no cap.
+             */
+            cap_milli?: number | null;
+            /**
+             * @description `tax_per_mu` 亩均税收 (万元/亩), `revenue_per_mu` 亩均营业收入 (万元/亩), `output_per_kwh`
+             *     单位用电产出 (元/kWh), `rd_intensity` 研发投入强度 (%), `output_per_employee` 全员劳动生产率 (万元/人).
+             */
+            code: string;
+            /**
+             * Format: int64
+             * @description Points; the weights sum to 100.
+             */
+            weight: number;
+        };
+        /** @description One indicator's outcome. */
+        IndicatorScoreDto: {
+            /** Format: int64 */
+            benchmark_milli: number;
+            code: string;
+            /** @description `亩均税收 12.3 万元/亩，基准 10.0，得分 24.6 / 20`. */
+            explanation: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Thousandths of a point.
+             */
+            score_milli: number;
+            unit: string;
+            /**
+             * Format: int64
+             * @description Thousandths of the unit; null: no data.
+             */
+            value_milli?: number | null;
+            /** Format: int64 */
+            weight: number;
+        };
         /** @description Signed in, or half-way: the password was right and a second factor is due. */
         LoginAnswerDto: components["schemas"]["MeDto"] | components["schemas"]["SecondFactorDto"];
         LoginDto: {
@@ -972,6 +1199,11 @@ export interface components {
             code: string;
             name: string;
         };
+        NewSchemeDto: {
+            config?: components["schemas"]["EvalConfigDto"] | null;
+            /** Format: int32 */
+            year: number;
+        };
         NewUserDto: {
             /** Format: uuid */
             department_id?: string | null;
@@ -1009,6 +1241,42 @@ export interface components {
             title: string;
             type: string;
         };
+        /** @description One enterprise's result in a scheme. */
+        ResultDto: {
+            class: string;
+            /** Format: uuid */
+            enterprise_id: string;
+            enterprise_name: string;
+            /** Format: uuid */
+            id: string;
+            indicators: components["schemas"]["IndicatorScoreDto"][];
+            /** Format: int64 */
+            land_area_centi_mu: number;
+            /** Format: uuid */
+            park_id: string;
+            park_name?: string | null;
+            prev_class?: string | null;
+            /** Format: int32 */
+            prev_rank?: number | null;
+            /**
+             * Format: int32
+             * @description 1 = best; equal totals share a rank.
+             */
+            rank: number;
+            /** Format: int64 */
+            total_milli: number;
+            /** Format: int32 */
+            year: number;
+        };
+        ResultPage: {
+            items: components["schemas"]["ResultDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         RevealDto: {
             /** @description `id_card` or `phone`. */
             field: string;
@@ -1029,6 +1297,62 @@ export interface components {
         RolesDto: {
             permissions: string[];
             roles: components["schemas"]["RoleDto"][];
+        };
+        /** @description What a run did. */
+        RunDto: {
+            distribution: components["schemas"]["ClassCountDto"][];
+            /** Format: int64 */
+            evaluated: number;
+            /**
+             * Format: int64
+             * @description Enterprises not evaluated (land unknown or below the minimum).
+             */
+            excluded: number;
+            /**
+             * Format: int64
+             * @description Results of an earlier run replaced.
+             */
+            replaced: number;
+        };
+        /** @description A year's scheme with its configuration and class distribution. */
+        SchemeDto: {
+            config: components["schemas"]["EvalConfigDto"];
+            /** Format: date-time */
+            created_at: string;
+            /** @description Results per class A–D (for the dashboard). */
+            distribution: components["schemas"]["ClassCountDto"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            published_at?: string | null;
+            /** Format: date-time */
+            run_at?: string | null;
+            /** @description `draft`, `run` or `published` (frozen). */
+            status: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        SchemePatchDto: {
+            config?: components["schemas"]["EvalConfigDto"] | null;
+        };
+        /** @description A year's scheme in the list. */
+        SchemeSummaryDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            published_at?: string | null;
+            /** Format: date-time */
+            run_at?: string | null;
+            /** @description `draft`, `run` or `published`. */
+            status: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: int32 */
+            year: number;
         };
         /**
          * @description A sign-in that needs the authenticator code next (`POST /api/v1/auth/totp/verify` within
@@ -1664,6 +1988,347 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enterprise_evaluations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseResultDto"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_evaluations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeSummaryDto"][];
+                };
+            };
+        };
+    };
+    create_evaluation: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSchemeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_evaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_evaluation: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemePatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_evaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_results: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description `A`, `B`, `C` or `D`. */
+                class?: string;
+                park_id?: string;
+                /** @description Part of the enterprise's name or USCC. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultPage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_results: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description `A`, `B`, `C` or `D`. */
+                class?: string;
+                park_id?: string;
+                /** @description Part of the enterprise's name or USCC. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_evaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
