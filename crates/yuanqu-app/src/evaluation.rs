@@ -55,7 +55,8 @@ pub struct RunSummary {
 
 /// Whether the actor sees schemes that are run but not yet published.
 fn sees_unpublished(actor: &Actor) -> bool {
-    actor.can(Permission::EvaluationManage) || matches!(actor.scope().data(), DataScope::Zone | DataScope::Departments(_))
+    actor.can(Permission::EvaluationManage)
+        || matches!(actor.scope().data(), DataScope::Zone | DataScope::Departments(_))
 }
 
 fn visible(actor: &Actor, s: &SchemeRow) -> bool {
@@ -449,8 +450,7 @@ pub async fn export(
     let s = scheme_of(app, actor, id).await?;
     let config = stored_config(&s)?;
     let items = q::all_results(&app.db.conn(), &actor.scope(), s.id, f).await?;
-    let mut headers: Vec<String> =
-        ["排名", "企业", "园区", "用地面积(亩)"].iter().map(|h| (*h).to_owned()).collect();
+    let mut headers: Vec<String> = ["排名", "企业", "园区", "用地面积(亩)"].iter().map(|h| (*h).to_owned()).collect();
     let codes: Vec<String> = config.indicators.iter().map(|i| i.code.clone()).collect();
     for c in &config.indicators {
         if let Some(ind) = ev::Indicator::parse(&c.code) {

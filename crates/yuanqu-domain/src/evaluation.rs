@@ -438,7 +438,7 @@ mod tests {
         EvalConfig { class_rule: rule, ..EvalConfig::default_config() }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "a row of the example table")]
     fn input(
         n: u128,
         land_mu: i64,

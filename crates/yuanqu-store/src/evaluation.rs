@@ -46,10 +46,7 @@ pub async fn schemes(c: &Conn<'_>, scope: &Scope) -> Result<Vec<SchemeRow>> {
 }
 
 pub async fn scheme(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<SchemeRow>> {
-    Ok(eval_scheme::Entity::find_by_id(id)
-        .filter(eval_scheme::Column::ZoneId.eq(scope.zone_id()))
-        .one(c.ex())
-        .await?)
+    Ok(eval_scheme::Entity::find_by_id(id).filter(eval_scheme::Column::ZoneId.eq(scope.zone_id())).one(c.ex()).await?)
 }
 
 pub async fn insert_scheme(c: &Conn<'_>, scope: &Scope, row: SchemeRow) -> Result<SchemeRow> {
@@ -263,8 +260,7 @@ pub async fn results(
 ) -> Result<Page<ResultItem>> {
     let q = results_query(scope, scheme_id, f);
     let total = q.clone().count(c.ex()).await?;
-    let items =
-        q.offset((page.page - 1) * page.size).limit(page.size).into_model::<ResultItem>().all(c.ex()).await?;
+    let items = q.offset((page.page - 1) * page.size).limit(page.size).into_model::<ResultItem>().all(c.ex()).await?;
     Ok(Page { items, total })
 }
 

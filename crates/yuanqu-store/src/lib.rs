@@ -4,8 +4,8 @@
 
 pub mod audit;
 pub mod dialect;
-pub mod evaluation;
 pub mod entity;
+pub mod evaluation;
 pub mod exports;
 pub mod files;
 pub mod idempotency;

@@ -59,7 +59,8 @@ fn thresholds() -> Value {
 }
 
 async fn enterprise(t: &TestApp, admin: &yuanqu_testkit::Session, z: &Tenant, name: &str, body17: &str) -> Uuid {
-    let r = t.post("/api/v1/enterprises", admin, json!({"name": name, "uscc": uscc(body17), "park_id": z.park_id})).await;
+    let r =
+        t.post("/api/v1/enterprises", admin, json!({"name": name, "uscc": uscc(body17), "park_id": z.park_id})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     r.body["id"].as_str().unwrap().parse().unwrap()
 }

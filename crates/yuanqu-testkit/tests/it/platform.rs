@@ -178,7 +178,8 @@ async fn cc02_every_patch_and_put_route_needs_if_match_428_missing_412_stale() {
             _ => &admin,
         };
         let path = if rule.path.contains("{id}") {
-            let id = own_id(rule.path, &z1, evaluation).unwrap_or_else(|| panic!("{}: add its record kind to own_id", rule.path));
+            let id = own_id(rule.path, &z1, evaluation)
+                .unwrap_or_else(|| panic!("{}: add its record kind to own_id", rule.path));
             rule.path.replace("{id}", &id.to_string())
         } else {
             rule.path.to_owned()
