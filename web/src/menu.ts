@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Coin, Document, House, Key, OfficeBuilding, School, Tickets, User, UserFilled, Lock } from '@element-plus/icons-vue';
+import { Coin, DataAnalysis, Document, House, Key, OfficeBuilding, School, Tickets, TrendCharts, User, UserFilled, Lock } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   /** Used for the route name, the i18n key `menu.<key>` and the test id `menu-<key>`. */
@@ -8,6 +8,8 @@ export interface MenuItem {
   icon: Component;
   /** The permission from `MeDto.permissions` the page needs; none = every logged-in user. */
   perm?: string;
+  /** Hidden from users holding this permission (e.g. the staff page from enterprise accounts, who have their own). */
+  hideWith?: string;
 }
 
 export interface MenuGroup {
@@ -38,6 +40,14 @@ export const MENU: MenuGroup[] = [
     ],
   },
   {
+    key: 'economy',
+    icon: TrendCharts,
+    items: [
+      { key: 'evaluations', path: '/evaluations', icon: DataAnalysis, perm: 'stats.read', hideWith: 'stats.report' },
+      { key: 'evaluationsMine', path: '/evaluations/mine', icon: DataAnalysis, perm: 'stats.report' },
+    ],
+  },
+  {
     key: 'security',
     icon: Document,
     items: [{ key: 'audit', path: '/audit', icon: Document, perm: 'audit.read' }],
@@ -63,5 +73,7 @@ export function findMenu(key: string): { group?: MenuGroup; item?: MenuItem } {
 
 /** The groups and items the given permission check allows. */
 export function visibleMenu(has: (perm?: string) => boolean): MenuGroup[] {
-  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => has(i.perm)) })).filter((g) => g.items.length > 0);
+  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => has(i.perm) && !(i.hideWith && has(i.hideWith))) })).filter(
+    (g) => g.items.length > 0,
+  );
 }

@@ -42,6 +42,16 @@ export type Problem = Schemas['Problem'];
 export type UserPage = Schemas['UserPage'];
 export type EnterprisePage = Schemas['EnterprisePage'];
 export type AuditPage = Schemas['AuditPage'];
+export type SchemeDto = Schemas['SchemeDto'];
+export type SchemeSummaryDto = Schemas['SchemeSummaryDto'];
+export type EvalConfigDto = Schemas['EvalConfigDto'];
+export type IndicatorConfigDto = Schemas['IndicatorConfigDto'];
+export type ClassRuleDto = Schemas['ClassRuleDto'];
+export type RunDto = Schemas['RunDto'];
+export type ResultDto = Schemas['ResultDto'];
+export type ResultPage = Schemas['ResultPage'];
+export type EnterpriseResultDto = Schemas['EnterpriseResultDto'];
+export type IndicatorScoreDto = Schemas['IndicatorScoreDto'];
 export type FieldError = { field?: string; row?: number; column?: string; code: string };
 
 export const API_BASE = '/api/v1';
@@ -221,6 +231,21 @@ export const api = {
     unwrap(client.GET('/api/v1/enterprises', { params: { query: clean(query) } })),
   getEnterprise: (id: string) => unwrap(client.GET('/api/v1/enterprises/{id}', { params: { path: { id } } })),
   createEnterprise: (body: NewEnterpriseDto) => unwrap(client.POST('/api/v1/enterprises', { body })),
+
+  // per-mu evaluation (亩均效益评价)
+  listEvaluations: () => unwrap(client.GET('/api/v1/evaluations')),
+  createEvaluation: (body: { year: number; config?: EvalConfigDto | null }) =>
+    unwrap(client.POST('/api/v1/evaluations', { body })),
+  getEvaluation: (id: string) => unwrap(client.GET('/api/v1/evaluations/{id}', { params: { path: { id } } })),
+  updateEvaluation: (id: string, version: number, config: EvalConfigDto) =>
+    unwrap(client.PATCH('/api/v1/evaluations/{id}', { params: { path: { id }, header: ifMatch(version) }, body: { config } })),
+  runEvaluation: (id: string) => unwrap(client.POST('/api/v1/evaluations/{id}/run', { params: { path: { id } } })),
+  publishEvaluation: (id: string) =>
+    unwrap(client.POST('/api/v1/evaluations/{id}/publish', { params: { path: { id } } })),
+  listEvaluationResults: (id: string, query: PageQuery & { class?: string; park_id?: string }) =>
+    unwrap(client.GET('/api/v1/evaluations/{id}/results', { params: { path: { id }, query: clean(query) } })),
+  enterpriseEvaluations: (id: string) =>
+    unwrap(client.GET('/api/v1/enterprises/{id}/evaluations', { params: { path: { id } } })),
 
   // tokens
   listTokens: () => unwrap(client.GET('/api/v1/tokens')),
