@@ -250,17 +250,26 @@ pub async fn update(
     view(app, actor, row).await
 }
 
-fn inputs(sums: Vec<q::YearSums>, lands: Vec<(Uuid, Option<i64>)>) -> Vec<EvalInput> {
+/// Enterprises that no longer operate in the zone: evaluated only for a year they reported in.
+const GONE: [&str; 2] = ["closed", "moved_out"];
+
+/// The candidates: every enterprise of the zone with the year's sums, except closed and
+/// moved-out enterprises without a verified report that year.
+fn inputs(sums: Vec<q::YearSums>, lands: Vec<(Uuid, Option<i64>, String)>) -> Vec<EvalInput> {
     let mut by_id: HashMap<Uuid, q::YearSums> = sums.into_iter().map(|s| (s.enterprise_id, s)).collect();
     lands
         .into_iter()
-        .map(|(id, land)| {
-            let s = by_id.remove(&id).unwrap_or_default();
+        .filter_map(|(id, land, status)| {
+            let s = match by_id.remove(&id) {
+                Some(s) => s,
+                None if GONE.contains(&status.as_str()) => return None,
+                None => q::YearSums::default(),
+            };
             let employees = match (s.employees_sum, s.employee_months) {
                 (Some(sum), m) if m > 0 => Some((sum + m / 2) / m),
                 _ => None,
             };
-            EvalInput {
+            Some(EvalInput {
                 enterprise_id: id,
                 land_area_centi_mu: land,
                 tax_fen: s.tax_fen,
@@ -269,13 +278,15 @@ fn inputs(sums: Vec<q::YearSums>, lands: Vec<(Uuid, Option<i64>)>) -> Vec<EvalIn
                 electricity_kwh: s.electricity_kwh,
                 rd_fen: s.rd_fen,
                 employees,
-            }
+            })
         })
         .collect()
 }
 
 /// Runs the evaluation: the year's verified reports summed per enterprise (one grouped query),
-/// every enterprise's land area, last year's classes; all results replaced in one transaction.
+/// every enterprise's land area (an enterprise with land but no report scores 0; a closed or
+/// moved-out one without a report is left out), last year's classes; all results replaced in
+/// one transaction.
 /// Refused once published (409 `evaluation.published`).
 pub async fn run(app: &App, actor: &Actor, id: Uuid, ctx: &RequestCtx) -> Result<RunSummary, AppError> {
     actor.require(Permission::EvaluationManage)?;

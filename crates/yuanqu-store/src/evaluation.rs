@@ -153,14 +153,16 @@ pub async fn year_sums(c: &Conn<'_>, scope: &Scope, year: i32) -> Result<Vec<Yea
         .await?)
 }
 
-/// Every enterprise of the zone with its land area.
-pub async fn lands(c: &Conn<'_>, scope: &Scope) -> Result<Vec<(Uuid, Option<i64>)>> {
+/// Every enterprise of the zone with its land area and its status (`operating`, `suspended`,
+/// `closed`, `moved_out`).
+pub async fn lands(c: &Conn<'_>, scope: &Scope) -> Result<Vec<(Uuid, Option<i64>, String)>> {
     Ok(enterprise::Entity::find()
         .select_only()
         .column(enterprise::Column::Id)
         .column(enterprise::Column::LandAreaCentiMu)
+        .column(enterprise::Column::Status)
         .filter(enterprise::Column::ZoneId.eq(scope.zone_id()))
-        .into_tuple::<(Uuid, Option<i64>)>()
+        .into_tuple::<(Uuid, Option<i64>, String)>()
         .all(c.ex())
         .await?)
 }
@@ -352,6 +354,17 @@ pub async fn insert_verified_reports(
         stat_report::Entity::insert_many(models).exec(c.ex()).await?;
     }
     Ok(())
+}
+
+/// Sets an enterprise's status (tests and demo data; the registry module owns the workflow).
+pub async fn set_status(c: &Conn<'_>, scope: &Scope, enterprise_id: Uuid, status: &str) -> Result<bool> {
+    let r = enterprise::Entity::update_many()
+        .col_expr(enterprise::Column::Status, Expr::value(status.to_owned()))
+        .filter(enterprise::Column::Id.eq(enterprise_id))
+        .filter(enterprise::Column::ZoneId.eq(scope.zone_id()))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 /// Sets enterprises' land areas (tests and demo data).

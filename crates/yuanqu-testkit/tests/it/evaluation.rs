@@ -4,7 +4,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 use yuanqu_domain::Scope;
-use yuanqu_store::evaluation::{VerifiedReport, insert_verified_reports, set_land_area};
+use yuanqu_store::evaluation::{VerifiedReport, insert_verified_reports, set_land_area, set_status};
 use yuanqu_testkit::seed::{PASSWORD, Tenant, two_tenants, uscc};
 use yuanqu_testkit::{Req, TestApp};
 
@@ -91,7 +91,8 @@ async fn evaluation_configure_run_publish_and_the_enterprise_sees_its_own_result
     let c = enterprise(&t, &admin, &z1, "丙企业", "91350582MA2Y0C103").await;
     let d = enterprise(&t, &admin, &z1, "丁企业", "91350582MA2Y0D104").await;
     // The hand-computed example of yuanqu_domain::evaluation's tests:
-    // 甲 20 亩 → 140.667, 乙 10 亩 → 78.667, 丙 8 亩 (no R&D) → 24.500, 丁 3 亩 < 5 亩: not evaluated.
+    // 甲 20 亩 → 140.667, 乙 10 亩 → 78.667, 丙 8 亩 (no R&D) → 24.500, 丁 3 亩 < 5 亩: not evaluated;
+    // 戊 6 亩, no report → 0.000.
     let (a, b) = (z1.enterprise_a, z1.enterprise_b);
     land(&t, &z1, a, 20).await;
     land(&t, &z1, b, 10).await;
@@ -106,6 +107,15 @@ async fn evaluation_configure_run_publish_and_the_enterprise_sees_its_own_result
     reports(&t, &z1, d, 2025, &ya).await;
     // Another year's reports do not count.
     reports(&t, &z1, c, 2024, &ya).await;
+    // A closed enterprise without a report that year is no candidate; an operating one without
+    // reports scores 0 (戊 below); a closed one that did report is evaluated (丙 closes later).
+    let e = enterprise(&t, &admin, &z1, "戊企业", "91350582MA2Y0E105").await;
+    let gone = enterprise(&t, &admin, &z1, "己企业", "91350582MA2Y0F106").await;
+    land(&t, &z1, e, 6).await;
+    land(&t, &z1, gone, 50).await;
+    let zone = Scope::zone(z1.zone_id);
+    assert!(set_status(&t.app.db.conn(), &zone, gone, "closed").await.unwrap());
+    assert!(set_status(&t.app.db.conn(), &zone, c, "closed").await.unwrap());
 
     // A bad configuration: 422 naming each field.
     let mut bad = thresholds();
@@ -142,7 +152,7 @@ async fn evaluation_configure_run_publish_and_the_enterprise_sees_its_own_result
     // Run.
     let r = t.post(&format!("/api/v1/evaluations/{id}/run"), &staff, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!((r.body["evaluated"].as_i64(), r.body["excluded"].as_i64()), (Some(3), Some(1)));
+    assert_eq!((r.body["evaluated"].as_i64(), r.body["excluded"].as_i64()), (Some(4), Some(1)));
     let page = t.get(&format!("/api/v1/evaluations/{id}/results"), &staff).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert_eq!(
@@ -151,6 +161,7 @@ async fn evaluation_configure_run_publish_and_the_enterprise_sees_its_own_result
             ("甲企业1".to_owned(), 140_667, 1, "A".to_owned()),
             ("乙企业1".to_owned(), 78_667, 2, "B".to_owned()),
             ("丙企业".to_owned(), 24_500, 3, "D".to_owned()),
+            ("戊企业".to_owned(), 0, 4, "D".to_owned()),
         ]
     );
     let first = &page.body["items"][0];
@@ -172,7 +183,7 @@ async fn evaluation_configure_run_publish_and_the_enterprise_sees_its_own_result
     let r = t.get(&format!("/api/v1/evaluations/{id}"), &staff).await;
     let dist: Vec<i64> =
         r.body["distribution"].as_array().unwrap().iter().map(|d| d["count"].as_i64().unwrap()).collect();
-    assert_eq!(dist, vec![1, 1, 0, 1]);
+    assert_eq!(dist, vec![1, 1, 0, 2]);
     assert_eq!(r.body["status"], "run");
 
     // Before publishing the enterprise sees nothing.
@@ -184,20 +195,20 @@ async fn evaluation_configure_run_publish_and_the_enterprise_sees_its_own_result
     let r = t.get(&format!("/api/v1/enterprises/{a}/evaluations"), &staff).await;
     assert_eq!((r.body[0]["status"].as_str(), r.body[0]["class"].as_str()), (Some("run"), Some("A")));
 
-    // A new configuration (shares 34/33/33 of 3: A 1, B 1, C 1) and a re-run replace the results.
+    // A new configuration (shares 25/25/25 of 4: A 1, B 1, C 1, D 1) and a re-run replace the results.
     let version = t.get(&format!("/api/v1/evaluations/{id}"), &staff).await.body["version"].as_i64().unwrap();
     let mut shares = thresholds();
-    shares["class_rule"] = json!({"kind": "shares", "a_pct": 34, "b_pct": 33, "c_pct": 33});
+    shares["class_rule"] = json!({"kind": "shares", "a_pct": 25, "b_pct": 25, "c_pct": 25});
     let r = t.patch(&format!("/api/v1/evaluations/{id}"), &staff, version - 1, json!({"config": shares})).await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
     let r = t.patch(&format!("/api/v1/evaluations/{id}"), &staff, version, json!({"config": shares})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["config"]["class_rule"]["kind"], "shares");
     let r = t.post(&format!("/api/v1/evaluations/{id}/run"), &staff, json!({})).await;
-    assert_eq!((r.status, r.body["replaced"].as_i64()), (StatusCode::OK, Some(3)), "{}", r.text);
+    assert_eq!((r.status, r.body["replaced"].as_i64()), (StatusCode::OK, Some(4)), "{}", r.text);
     let page = t.get(&format!("/api/v1/evaluations/{id}/results"), &staff).await;
     let classes: Vec<String> = summary(&page.body).into_iter().map(|s| s.3).collect();
-    assert_eq!(classes, vec!["A", "B", "C"]);
+    assert_eq!(classes, vec!["A", "B", "C", "D"]);
 
     // Publish: once; then frozen.
     let r = t.post(&format!("/api/v1/evaluations/{id}/publish"), &staff, json!({})).await;
@@ -226,7 +237,7 @@ async fn evaluation_configure_run_publish_and_the_enterprise_sees_its_own_result
     // The export: the whole table, audited.
     let r = t.send(Req::new(Method::GET, &format!("/api/v1/evaluations/{id}/results/export")).as_(&staff)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(r.headers.get("x-export-rows").unwrap(), "3");
+    assert_eq!(r.headers.get("x-export-rows").unwrap(), "4");
     assert_eq!(&r.bytes[..2], b"PK");
 
     // The next year compares with this one. Creating is idempotent under a key.
