@@ -9,12 +9,15 @@ export const ROLE_PERMISSIONS: Record<string, string[]> = {
   ],
   security_admin: ['user.read', 'user.unlock', 'role.read', 'department.read', 'token.own', 'metrics.read'],
   audit_admin: ['audit.read', 'user.read', 'role.read', 'token.own'],
-  zone_leader: ['user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own'],
-  department_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own'],
+  zone_leader: ['user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'stats.read'],
+  department_staff: [
+    'department.read', 'park.read', 'enterprise.read', 'enterprise.write', 'token.own', 'stats.read', 'stats.review',
+    'evaluation.manage',
+  ],
   party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own'],
   branch_secretary: [],
   inspector: ['park.read', 'enterprise.read'],
-  enterprise: ['enterprise.read', 'token.own'],
+  enterprise: ['enterprise.read', 'token.own', 'stats.read', 'stats.report'],
   worker: [],
   province_observer: ['park.read'],
 };
@@ -43,6 +46,13 @@ export const MENU_PERMISSION: Record<string, string> = {
   enterprises: 'enterprise.read',
   tokens: 'token.own',
   audit: 'audit.read',
+  evaluations: 'stats.read',
+  evaluationsMine: 'stats.report',
+};
+
+/** Menu entries hidden from holders of a permission (enterprise accounts have their own page). */
+export const MENU_HIDDEN_WITH: Record<string, string> = {
+  evaluations: 'stats.report',
 };
 
 /** Entries every logged-in user has: the home page and the profile. */
@@ -55,7 +65,7 @@ export function can(role: string, perm: string): boolean {
 /** The menu keys a role must see, sorted. */
 export function expectedMenu(role: string): string[] {
   const keys = Object.entries(MENU_PERMISSION)
-    .filter(([, perm]) => can(role, perm))
+    .filter(([key, perm]) => can(role, perm) && !(MENU_HIDDEN_WITH[key] && can(role, MENU_HIDDEN_WITH[key]!)))
     .map(([key]) => key);
   return [...ALWAYS_IN_MENU, ...keys].sort();
 }
