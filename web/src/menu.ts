@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Coin, Document, House, Key, OfficeBuilding, School, Tickets, User, UserFilled, Lock } from '@element-plus/icons-vue';
+import { Coin, DataLine, Document, House, Key, OfficeBuilding, School, Tickets, TrendCharts, User, UserFilled, Lock } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   /** Used for the route name, the i18n key `menu.<key>` and the test id `menu-<key>`. */
@@ -36,6 +36,11 @@ export const MENU: MenuGroup[] = [
       { key: 'parks', path: '/parks', icon: OfficeBuilding, perm: 'park.read' },
       { key: 'enterprises', path: '/enterprises', icon: Tickets, perm: 'enterprise.read' },
     ],
+  },
+  {
+    key: 'economy',
+    icon: TrendCharts,
+    items: [{ key: 'economy', path: '/economy', icon: DataLine, perm: 'economy.read' }],
   },
   {
     key: 'security',

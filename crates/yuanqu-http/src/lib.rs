@@ -2,6 +2,7 @@
 //! layer, problem+json errors, security headers and the embedded web UI. No SQL.
 
 pub mod audit;
+pub mod dashboard;
 pub mod error;
 pub mod extract;
 pub mod files;
@@ -107,6 +108,7 @@ impl AppState {
         identity::list_tokens, identity::create_token, identity::revoke_token,
         files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
+        dashboard::economy,
         ops::healthz, ops::readyz, ops::metrics,
     ),
     components(schemas(error::Problem, error::FieldErrorDto, sheets::CellErrorDto)),
@@ -223,6 +225,7 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/files/{id}", get_!(files::get_file))?;
     let r = r.add(Method::GET, "/api/v1/files/{id}/content", get_!(files::content))?;
     let r = r.add(Method::GET, "/api/v1/files/{id}/thumbnail", get_!(files::thumbnail))?;
+    let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/audit", get_!(audit::search))?;
     let r = r.add(Method::GET, "/api/v1/audit/verify", get_!(audit::verify))?;
     let r = r.add(Method::GET, "/healthz", get_!(ops::healthz))?;

@@ -69,6 +69,7 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/api/v1/enterprises", Perm(EnterpriseRead)),
     r("POST", "/api/v1/enterprises", Perm(EnterpriseWrite)),
     r("GET", "/api/v1/enterprises/{id}", Perm(EnterpriseRead)),
+    r("GET", "/api/v1/dashboard/economy", Perm(EconomyRead)),
     r("GET", "/api/v1/tokens", Perm(TokenOwn)),
     r("POST", "/api/v1/tokens", Perm(TokenOwn)),
     r("DELETE", "/api/v1/tokens/{id}", Perm(TokenOwn)),

@@ -26,6 +26,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'roles', name: 'roles', component: () => import('../views/RolesView.vue'), meta: { menuKey: 'roles', perm: 'role.read' } },
       { path: 'parks', name: 'parks', component: () => import('../views/ParksView.vue'), meta: { menuKey: 'parks', perm: 'park.read' } },
       { path: 'enterprises', name: 'enterprises', component: () => import('../views/EnterprisesView.vue'), meta: { menuKey: 'enterprises', perm: 'enterprise.read' } },
+      { path: 'economy', name: 'economy', component: () => import('../views/EconomyView.vue'), meta: { menuKey: 'economy', perm: 'economy.read' } },
       { path: 'tokens', name: 'tokens', component: () => import('../views/TokensView.vue'), meta: { menuKey: 'tokens', perm: 'token.own' } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { menuKey: 'audit', perm: 'audit.read' } },
       { path: 'profile', name: 'profile', component: () => import('../views/ProfileView.vue'), meta: { menuKey: 'profile' } },
