@@ -116,7 +116,7 @@ pub const DEMO_ACCOUNTS: [(&str, Role, &str); 11] = [
 ];
 
 /// Loads the demo zone `demo` if it is not there yet. Returns false if it already was.
-pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
+pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, AppError> {
     if zone(app, "demo").await?.is_some() {
         return Ok(false);
     }
@@ -160,7 +160,7 @@ pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
     ];
     let spec = Spec {
         enterprises: 1000,
-        months: 72,
+        months,
         // The month before this one: its reports are due now; the demo enterprise has not filed yet.
         last: Period::of(app.now().date_naive()).prev(),
         leave_last_open: vec![named[0].name.to_owned()],
