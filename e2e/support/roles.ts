@@ -9,17 +9,17 @@ export const ROLE_PERMISSIONS: Record<string, string[]> = {
   ],
   security_admin: ['user.read', 'user.unlock', 'role.read', 'department.read', 'token.own', 'metrics.read'],
   audit_admin: ['audit.read', 'user.read', 'role.read', 'token.own'],
-  zone_leader: ['user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'stats.read'],
+  zone_leader: ['user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'stats.read', 'economy.read'],
   department_staff: [
     'department.read', 'park.read', 'enterprise.read', 'enterprise.write', 'token.own', 'stats.read', 'stats.review',
-    'evaluation.manage',
+    'evaluation.manage', 'economy.read',
   ],
   party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own'],
   branch_secretary: [],
   inspector: ['park.read', 'enterprise.read'],
   enterprise: ['enterprise.read', 'token.own', 'stats.read', 'stats.report'],
   worker: [],
-  province_observer: ['park.read'],
+  province_observer: ['park.read', 'economy.read'],
 };
 
 /** The demo zone's accounts (zone code `demo`, password $DEMO_PASSWORD). */
@@ -44,6 +44,7 @@ export const MENU_PERMISSION: Record<string, string> = {
   roles: 'role.read',
   parks: 'park.read',
   enterprises: 'enterprise.read',
+  economy: 'economy.read',
   tokens: 'token.own',
   audit: 'audit.read',
   evaluations: 'stats.read',

@@ -69,7 +69,7 @@ const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'dep
   'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read',
   'personal.reveal',
   'file.upload', 'file.read', 'zone.security', 'export.approve',
-  'stats.read', 'stats.report', 'stats.review', 'evaluation.manage'];
+  'stats.read', 'stats.report', 'stats.review', 'evaluation.manage', 'economy.read'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Coin, DataAnalysis, Document, House, Key, OfficeBuilding, School, Tickets, TrendCharts, User, UserFilled, Lock } from '@element-plus/icons-vue';
+import { Coin, DataAnalysis, DataLine, Document, House, Key, OfficeBuilding, School, Tickets, TrendCharts, User, UserFilled, Lock } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   /** Used for the route name, the i18n key `menu.<key>` and the test id `menu-<key>`. */
@@ -43,6 +43,7 @@ export const MENU: MenuGroup[] = [
     key: 'economy',
     icon: TrendCharts,
     items: [
+      { key: 'economy', path: '/economy', icon: DataLine, perm: 'economy.read' },
       { key: 'evaluations', path: '/evaluations', icon: DataAnalysis, perm: 'stats.read', hideWith: 'stats.report' },
       { key: 'evaluationsMine', path: '/evaluations/mine', icon: DataAnalysis, perm: 'stats.report' },
     ],

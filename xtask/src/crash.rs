@@ -32,11 +32,16 @@ fn agent(timeout: Duration) -> ureq::Agent {
 
 /// Signs in as the demo administrator and makes an API token for the writers.
 pub(crate) fn api_token(base: &str, password: &str) -> Result<String> {
+    api_token_as(base, "admin", password)
+}
+
+/// An API token of the demo account `login`.
+pub(crate) fn api_token_as(base: &str, login: &str, password: &str) -> Result<String> {
     let a = agent(Duration::from_secs(30));
     let mut resp = a
         .post(format!("{base}/api/v1/auth/login"))
         .header("Origin", base)
-        .send_json(serde_json::json!({"zone": "demo", "login": "admin", "password": password}))?;
+        .send_json(serde_json::json!({"zone": "demo", "login": login, "password": password}))?;
     ensure!(resp.status().as_u16() == 200, "login answered {}", resp.status());
     let cookies = resp.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok());
     let cookie = crate::bench::session_cookie(cookies).context("no session cookie")?;
@@ -47,7 +52,7 @@ pub(crate) fn api_token(base: &str, password: &str) -> Result<String> {
         .header("Origin", base)
         .header("Cookie", format!("yq_session={cookie}"))
         .header("X-CSRF-Token", csrf)
-        .send_json(serde_json::json!({"name": "crash harness"}))?;
+        .send_json(serde_json::json!({"name": "harness"}))?;
     ensure!(resp.status().as_u16() == 201, "creating a token answered {}", resp.status());
     let body: serde_json::Value = resp.body_mut().read_json()?;
     Ok(body["secret"].as_str().context("no secret")?.to_owned())

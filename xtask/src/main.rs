@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_import;
+mod bench_stats;
 mod crash;
 mod e2e;
 mod install;
@@ -72,6 +73,9 @@ enum Bench {
     Api,
     /// Spreadsheet import (10,000 rows) and export (100,000 rows) over HTTP (release build).
     Import,
+    /// The economy: dashboard, enterprise list, month import, evaluation run on 1,000 enterprises
+    /// × 120 months, SQLite and PostgreSQL (release build).
+    Stats,
 }
 
 fn main() -> ExitCode {
@@ -97,6 +101,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::E2e => e2e::cmd_e2e(),
         Command::Bench { what: Bench::Api } => bench::cmd_bench_api().map(|()| ExitCode::SUCCESS),
         Command::Bench { what: Bench::Import } => bench_import::cmd_bench_import().map(|()| ExitCode::SUCCESS),
+        Command::Bench { what: Bench::Stats } => bench_stats::cmd_bench_stats().map(|()| ExitCode::SUCCESS),
         Command::Openapi => web::cmd_openapi().map(|()| ExitCode::SUCCESS),
         Command::Crash { iterations, writers } => {
             crash::cmd_crash(crash::Opts { iterations, writers }).map(|()| ExitCode::SUCCESS)

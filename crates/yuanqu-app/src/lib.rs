@@ -4,6 +4,8 @@
 pub mod actor;
 pub mod audit;
 pub mod clock;
+pub mod dashboard;
+pub mod demo;
 pub mod error;
 pub mod evaluation;
 pub mod files;

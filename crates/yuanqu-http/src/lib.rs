@@ -2,6 +2,7 @@
 //! layer, problem+json errors, security headers and the embedded web UI. No SQL.
 
 pub mod audit;
+pub mod dashboard;
 pub mod error;
 pub mod evaluation;
 pub mod extract;
@@ -111,6 +112,7 @@ impl AppState {
         evaluation::list_results, evaluation::export_results, evaluation::enterprise_evaluations,
         files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
+        dashboard::economy,
         ops::healthz, ops::readyz, ops::metrics,
     ),
     components(schemas(error::Problem, error::FieldErrorDto, sheets::CellErrorDto)),
@@ -248,6 +250,7 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/files/{id}", get_!(files::get_file))?;
     let r = r.add(Method::GET, "/api/v1/files/{id}/content", get_!(files::content))?;
     let r = r.add(Method::GET, "/api/v1/files/{id}/thumbnail", get_!(files::thumbnail))?;
+    let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/audit", get_!(audit::search))?;
     let r = r.add(Method::GET, "/api/v1/audit/verify", get_!(audit::verify))?;
     let r = r.add(Method::GET, "/healthz", get_!(ops::healthz))?;

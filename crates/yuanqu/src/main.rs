@@ -31,11 +31,14 @@ enum Cmd {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Load the demo zone `demo` (parks, departments, enterprises, one account per role).
+    /// Load the demo zone `demo` (5 parks, departments, 1,000 enterprises with monthly statistics, one account per role).
     Demo {
         /// The password of every demo account (default: a random one, printed).
         #[arg(long)]
         password: Option<String>,
+        /// Months of monthly statistics to generate, ending last month (the benchmarks use 120).
+        #[arg(long, default_value_t = 72, value_parser = clap::value_parser!(i32).range(1..=240))]
+        months: i32,
     },
     /// Manage users from scripts.
     User {
@@ -166,10 +169,12 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
             println!("migrations applied");
         }
         Cmd::Serve => serve(cfg).await?,
-        Cmd::Demo { password } => {
+        Cmd::Demo { password, months } => {
             let app = open(&cfg).await?;
             let password = password.unwrap_or_else(yuanqu_app::secret::random_password);
-            if setup::load_demo(&app, &password).await.map_err(err)? {
+            let started = std::time::Instant::now();
+            if setup::load_demo(&app, &password, months).await.map_err(err)? {
+                println!("({} months of statistics, {:.1} s)", months, started.elapsed().as_secs_f64());
                 println!("演示园区 Demo zone `demo` loaded. Every demo account's password: {password}");
                 println!("login        role");
                 for (login, role, _) in setup::DEMO_ACCOUNTS {

@@ -41,6 +41,7 @@ export type ChangePasswordDto = Schemas['ChangePasswordDto'];
 export type Problem = Schemas['Problem'];
 export type UserPage = Schemas['UserPage'];
 export type EnterprisePage = Schemas['EnterprisePage'];
+export type EconomyDto = Schemas['EconomyDto'];
 export type AuditPage = Schemas['AuditPage'];
 export type SchemeDto = Schemas['SchemeDto'];
 export type SchemeSummaryDto = Schemas['SchemeSummaryDto'];
@@ -231,6 +232,10 @@ export const api = {
     unwrap(client.GET('/api/v1/enterprises', { params: { query: clean(query) } })),
   getEnterprise: (id: string) => unwrap(client.GET('/api/v1/enterprises/{id}', { params: { path: { id } } })),
   createEnterprise: (body: NewEnterpriseDto) => unwrap(client.POST('/api/v1/enterprises', { body })),
+
+  // economic dashboard
+  economy: (period?: string) =>
+    unwrap(client.GET('/api/v1/dashboard/economy', { params: { query: period ? { period } : {} } })),
 
   // per-mu evaluation (亩均效益评价)
   listEvaluations: () => unwrap(client.GET('/api/v1/evaluations')),

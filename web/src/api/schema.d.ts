@@ -180,6 +180,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/economy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The zone's economy for a month: above-scale output by month with its YoY, year to date
+         *     against the target, by park and industry, top 20 and decliners, the evaluation's classes.
+         */
+        get: operations["economy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -956,6 +976,43 @@ export interface components {
             /** Format: uuid */
             parent_id?: string | null;
         };
+        EconomyDto: {
+            /** Format: int32 */
+            above_count: number;
+            by_industry: components["schemas"]["SliceDto"][];
+            by_park: components["schemas"]["SliceDto"][];
+            /**
+             * Format: int32
+             * @description Year of the latest published per-mu evaluation.
+             */
+            class_year?: number | null;
+            classes: components["schemas"]["ClassCountDto"][];
+            decliners: components["schemas"]["EnterpriseYtdDto"][];
+            /** @description Up to 24 months ending at `period`. */
+            months: components["schemas"]["MonthPointDto"][];
+            /** @description The month shown (`YYYY-MM`); null when the zone has no verified report yet. */
+            period?: string | null;
+            /** Format: int32 */
+            reports: number;
+            /**
+             * Format: int64
+             * @description The year's target of above-scale output, fen.
+             */
+            target_fen?: number | null;
+            top: components["schemas"]["EnterpriseYtdDto"][];
+            /** Format: int64 */
+            ytd_above_output_fen: number;
+            /** Format: int64 */
+            ytd_electricity_kwh: number;
+            /** Format: int64 */
+            ytd_profit_fen: number;
+            /** Format: int64 */
+            ytd_revenue_fen: number;
+            /** Format: int64 */
+            ytd_tax_fen: number;
+            /** Format: double */
+            ytd_yoy_pct?: number | null;
+        };
         /**
          * @description Shown once: scan the QR code (or type the secret) into an authenticator app, then confirm
          *     with a code.
@@ -1005,6 +1062,16 @@ export interface components {
             total_milli: number;
             /** Format: int32 */
             year: number;
+        };
+        EnterpriseYtdDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int64 */
+            output_fen: number;
+            park_name: string;
+            /** Format: double */
+            yoy_pct?: number | null;
         };
         /** @description An evaluation configuration. */
         EvalConfigDto: {
@@ -1174,6 +1241,22 @@ export interface components {
             totp_enabled: boolean;
             zone_code: string;
             zone_name: string;
+        };
+        MonthPointDto: {
+            /**
+             * Format: int64
+             * @description 规上工业总产值, fen.
+             */
+            above_output_fen: number;
+            /** @description `YYYY-MM` */
+            period: string;
+            /** Format: int32 */
+            reports: number;
+            /**
+             * Format: double
+             * @description Same-caliber (同口径) YoY growth, %.
+             */
+            yoy_pct?: number | null;
         };
         NewApiTokenDto: components["schemas"]["ApiTokenDto"] & {
             /** @description Shown once: `Authorization: Bearer <secret>`. */
@@ -1364,6 +1447,31 @@ export interface components {
             expires_at: string;
             /** @description `totp` */
             second_factor: string;
+        };
+        SliceDto: {
+            /**
+             * Format: int32
+             * @description Enterprises reporting in the month shown.
+             */
+            enterprises: number;
+            /**
+             * @description A park id or a GB/T 4754 division code: the list behind the slice is
+             *     `/enterprises?park_id=` or `?industry=`.
+             */
+            key: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Year-to-date output, fen.
+             */
+            output_fen: number;
+            /**
+             * Format: int64
+             * @description Year-to-date operating revenue, fen.
+             */
+            revenue_fen: number;
+            /** Format: double */
+            yoy_pct?: number | null;
         };
         /** @description The multipart form of an upload. */
         UploadForm: {
@@ -1756,6 +1864,44 @@ export interface operations {
                 };
             };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    economy: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`; default: the newest month with verified reports. */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EconomyDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

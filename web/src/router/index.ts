@@ -26,6 +26,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'roles', name: 'roles', component: () => import('../views/RolesView.vue'), meta: { menuKey: 'roles', perm: 'role.read' } },
       { path: 'parks', name: 'parks', component: () => import('../views/ParksView.vue'), meta: { menuKey: 'parks', perm: 'park.read' } },
       { path: 'enterprises', name: 'enterprises', component: () => import('../views/EnterprisesView.vue'), meta: { menuKey: 'enterprises', perm: 'enterprise.read' } },
+      { path: 'economy', name: 'economy', component: () => import('../views/EconomyView.vue'), meta: { menuKey: 'economy', perm: 'economy.read' } },
       { path: 'evaluations', name: 'evaluations', component: () => import('../views/EvaluationsView.vue'), meta: { menuKey: 'evaluations', perm: 'stats.read' } },
       { path: 'evaluations/mine', name: 'evaluationsMine', component: () => import('../views/MyEvaluationsView.vue'), meta: { menuKey: 'evaluationsMine', perm: 'stats.report' } },
       { path: 'tokens', name: 'tokens', component: () => import('../views/TokensView.vue'), meta: { menuKey: 'tokens', perm: 'token.own' } },

@@ -4,14 +4,15 @@
 use chrono::Duration;
 use yuanqu_domain::Scope;
 use yuanqu_domain::identity::Role;
-use yuanqu_domain::uscc::check_char;
 use yuanqu_store::Uuid;
 use yuanqu_store::identity::{self as q, ZoneRow};
 
-use super::org::{self, NewDepartment, NewEnterprise, NewPark};
+use super::org::{self, NewDepartment, NewPark};
 use super::users::{self, NewUser};
 use crate::audit::{self, By, Entry};
+use crate::demo::{Named, Spec};
 use crate::{App, AppError, RequestCtx, secret};
+use yuanqu_domain::stats::Period;
 
 /// Who the command line acts as in the audit log.
 pub fn cli(zone_id: Uuid) -> By {
@@ -114,13 +115,8 @@ pub const DEMO_ACCOUNTS: [(&str, Role, &str); 11] = [
     ("observer", Role::ProvinceObserver, "省商务厅 观察员"),
 ];
 
-/// A USCC with a valid check character, built from a 17-character body.
-fn uscc(body: &str) -> String {
-    format!("{body}{}", check_char(body).unwrap_or('0'))
-}
-
 /// Loads the demo zone `demo` if it is not there yet. Returns false if it already was.
-pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
+pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, AppError> {
     if zone(app, "demo").await?.is_some() {
         return Ok(false);
     }
@@ -129,9 +125,16 @@ pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
     let by = cli(z.id);
     let ctx = RequestCtx::default();
     let mut parks = Vec::new();
-    for (code, name) in [("SP", "食品园"), ("AD", "安东园"), ("WL", "五里园")] {
-        parks
-            .push(org::create_park_as(app, &scope, &by, NewPark { code: code.into(), name: name.into() }, &ctx).await?);
+    use crate::demo::ParkKind;
+    for (code, name, kind) in [
+        ("SP", "食品园", ParkKind::Food),
+        ("AD", "安东园", ParkKind::Textile),
+        ("WL", "五里园", ParkKind::Mixed),
+        ("JX", "机械装备园", ParkKind::Machinery),
+        ("LG", "现代物流园", ParkKind::Logistics),
+    ] {
+        let p = org::create_park_as(app, &scope, &by, NewPark { code: code.into(), name: name.into() }, &ctx).await?;
+        parks.push((p.id, kind));
     }
     let mut depts = Vec::new();
     for name in ["党政办公室", "经济发展局", "安全生产监督管理局", "企业服务中心", "党群工作部"]
@@ -150,27 +153,20 @@ pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
         &ctx,
     )
     .await?;
-    let mut enterprises = Vec::new();
-    for (i, (name, body)) in [
-        ("恒安食品有限公司", "91350582MA2Y0HA01"),
-        ("安东鞋服有限公司", "91350582MA2Y0AD02"),
-        ("五里新材料科技有限公司", "91350582MA2Y0WL03"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let park_id = parks[i].id;
-        enterprises.push(
-            org::create_enterprise_as(
-                app,
-                &scope,
-                &by,
-                NewEnterprise { name: name.into(), uscc: uscc(body), park_id },
-                &ctx,
-            )
-            .await?,
-        );
-    }
+    let named = [
+        Named { name: "恒安食品有限公司", uscc_body: "91350582MA2Y0HA01", park: 0, division: "14" },
+        Named { name: "安东鞋服有限公司", uscc_body: "91350582MA2Y0AD02", park: 1, division: "19" },
+        Named { name: "五里新材料科技有限公司", uscc_body: "91350582MA2Y0WL03", park: 2, division: "30" },
+    ];
+    let spec = Spec {
+        enterprises: 1000,
+        months,
+        // The month before this one: its reports are due now; the demo enterprise has not filed yet.
+        last: Period::of(app.now().date_naive()).prev(),
+        leave_last_open: vec![named[0].name.to_owned()],
+        seed: 20_260_421,
+    };
+    let enterprises = crate::demo::load_economy(app, z.id, &parks, &named, &spec, &by).await?.enterprises;
     for (login, role, display) in DEMO_ACCOUNTS {
         let department_id = match role {
             Role::DepartmentStaff => Some(economy),

@@ -40,10 +40,12 @@ pub enum Permission {
     StatsReview,
     /// Configure, run and publish the per-mu efficiency evaluation (亩均效益评价).
     EvaluationManage,
+    /// The zone's economic aggregates: the economic dashboard (not an enterprise's to see).
+    EconomyRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -66,6 +68,7 @@ impl Permission {
         Self::StatsReport,
         Self::StatsReview,
         Self::EvaluationManage,
+        Self::EconomyRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -92,6 +95,7 @@ impl Permission {
             Self::StatsReport => "stats.report",
             Self::StatsReview => "stats.review",
             Self::EvaluationManage => "evaluation.manage",
+            Self::EconomyRead => "economy.read",
         }
     }
 }
@@ -253,6 +257,7 @@ impl Role {
                 FileUpload,
                 FileRead,
                 StatsRead,
+                EconomyRead,
             ],
             // The economic development department keeps the registry and the statistics.
             Self::DepartmentStaff => &[
@@ -266,12 +271,13 @@ impl Role {
                 StatsRead,
                 StatsReview,
                 EvaluationManage,
+                EconomyRead,
             ],
             Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead],
             Self::BranchSecretary | Self::Worker => &[FileUpload, FileRead],
             Self::Inspector => &[ParkRead, EnterpriseRead, FileUpload, FileRead],
             Self::Enterprise => &[EnterpriseRead, TokenOwn, FileUpload, FileRead, StatsRead, StatsReport],
-            Self::ProvinceObserver => &[ParkRead],
+            Self::ProvinceObserver => &[ParkRead, EconomyRead],
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod api;
 mod audit;
+mod economy;
 mod evaluation;
 mod files;
 mod openapi;

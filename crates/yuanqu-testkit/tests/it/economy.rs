@@ -1,0 +1,72 @@
+//! The economic dashboard (issue 4) recomputed by hand from the reports the demo generator
+//! wrote: rollups kept by the server must give the same year-to-date totals, same-caliber YoY,
+//! park slices and top list as a plain fold over the rows.
+
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+use yuanqu_app::demo::{self, Named, ParkKind, Spec};
+use yuanqu_domain::stats::Period;
+use yuanqu_store::Uuid;
+use yuanqu_store::entity::stat_report;
+use yuanqu_testkit::TestApp;
+use yuanqu_testkit::seed::{PASSWORD, two_tenants};
+
+fn growth(cur: i64, base: i64) -> Option<f64> {
+    yuanqu_app::dashboard::growth_pct(cur, base)
+}
+
+#[tokio::test]
+async fn the_dashboard_equals_a_fold_over_the_verified_reports() {
+    let t = TestApp::new().await.unwrap();
+    let (z1, _) = two_tenants(&t.app).await.unwrap();
+    let last = Period::parse("2026-10").unwrap();
+    let spec = Spec { enterprises: 40, months: 26, last, leave_last_open: vec![], seed: 7 };
+    let by = yuanqu_app::identity::setup::cli(z1.zone_id);
+    let named: [Named; 0] = [];
+    let loaded =
+        demo::load_economy(&t.app, z1.zone_id, &[(z1.park_id, ParkKind::Textile)], &named, &spec, &by).await.unwrap();
+    let verified: Vec<&stat_report::Model> = loaded.reports.iter().filter(|r| r.state == "verified").collect();
+    let output = |r: &stat_report::Model| r.output_fen.unwrap_or(0);
+    let at: HashMap<(Uuid, i32), i64> = verified.iter().map(|r| ((r.enterprise_id, r.period), output(r))).collect();
+    let ytd: Vec<&&stat_report::Model> =
+        verified.iter().filter(|r| r.period >= last.january().yyyymm() && r.period <= last.yyyymm()).collect();
+    let above: Vec<&&&stat_report::Model> = ytd.iter().filter(|r| r.above_scale).collect();
+    let above_now: i64 = above.iter().map(|r| output(r)).sum();
+    let above_before: i64 = above
+        .iter()
+        .map(|r| {
+            at.get(&(r.enterprise_id, Period::from_yyyymm(r.period).unwrap().year_ago().yyyymm())).copied().unwrap_or(0)
+        })
+        .sum();
+    let mut per_enterprise: HashMap<Uuid, i64> = HashMap::new();
+    for r in &ytd {
+        *per_enterprise.entry(r.enterprise_id).or_default() += output(r);
+    }
+    let best = per_enterprise.iter().max_by_key(|(id, v)| (**v, std::cmp::Reverse(**id))).map(|(id, _)| *id).unwrap();
+
+    let s = t.login("z1", "staff", PASSWORD).await;
+    let d = t.get("/api/v1/dashboard/economy", &s).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    let b = &d.body;
+    assert_eq!(b["period"], "2026-10");
+    assert_eq!(b["ytd_above_output_fen"].as_i64().unwrap(), above_now);
+    assert_eq!(b["ytd_yoy_pct"].as_f64(), growth(above_now, above_before));
+    assert_eq!(b["by_park"][0]["output_fen"].as_i64().unwrap(), per_enterprise.values().sum::<i64>());
+    assert_eq!(b["top"][0]["id"], best.to_string());
+    assert_eq!(b["months"].as_array().unwrap().len(), 24);
+    // The month asked for is the one shown; a month before any data shows nothing.
+    let d = t.get("/api/v1/dashboard/economy?period=2026-03", &s).await;
+    assert_eq!(d.body["period"], "2026-03");
+    assert_eq!(t.get("/api/v1/dashboard/economy?period=2001-01", &s).await.body["period"], serde_json::Value::Null);
+    let bad = t.get("/api/v1/dashboard/economy?period=2026-13", &s).await;
+    assert_eq!(
+        (bad.status, bad.fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec![("period".into(), "period.invalid".into())])
+    );
+    // The zone's aggregates are not an enterprise's; the other zone sees none of these reports.
+    let e = t.login("z1", "ent-a", PASSWORD).await;
+    assert_eq!(t.get("/api/v1/dashboard/economy", &e).await.status, StatusCode::FORBIDDEN);
+    let other = t.login("z2", "staff", PASSWORD).await;
+    assert_eq!(t.get("/api/v1/dashboard/economy", &other).await.body["period"], serde_json::Value::Null);
+}
