@@ -397,3 +397,36 @@ pub async fn load_economy(
         .await?;
     Ok(Loaded { enterprises, reports: std::sync::Arc::unwrap_or_clone(reports) })
 }
+
+/// The demo's staff account as an actor (the demo acts through the ordinary use cases).
+pub fn acting_as(u: &yuanqu_store::identity::UserRow) -> crate::Actor {
+    let role = yuanqu_domain::identity::Role::parse(&u.role).unwrap_or(yuanqu_domain::identity::Role::DepartmentStaff);
+    crate::Actor {
+        user_id: u.id,
+        zone_id: u.zone_id,
+        login: u.login.clone(),
+        role,
+        department_id: u.department_id,
+        enterprise_id: u.enterprise_id,
+        must_change_password: false,
+        auth: crate::Auth::Token { token_id: Uuid::nil() },
+        department_subtree: u.department_id.into_iter().collect(),
+        stage: None,
+    }
+}
+
+/// Creates, runs and publishes the per-mu evaluation of each year with the default configuration.
+pub async fn publish_evaluations(app: &App, actor: &crate::Actor, years: &[i32]) -> Result<(), AppError> {
+    use crate::evaluation::{self, NewScheme};
+    use crate::idempotency::Created;
+    let ctx = RequestCtx::default();
+    for year in years {
+        let v = match evaluation::create(app, actor, NewScheme { year: *year, config: None }, &ctx, None).await? {
+            Created::New(v) => v,
+            Created::Replay(_) => return Err(AppError::Internal("replay without a key".into())),
+        };
+        evaluation::run(app, actor, v.row.id, &ctx).await?;
+        evaluation::publish(app, actor, v.row.id, &ctx).await?;
+    }
+    Ok(())
+}

@@ -167,6 +167,7 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
         seed: 20_260_421,
     };
     let enterprises = crate::demo::load_economy(app, z.id, &parks, &named, &spec, &by).await?.enterprises;
+    let mut staff = None;
     for (login, role, display) in DEMO_ACCOUNTS {
         let department_id = match role {
             Role::DepartmentStaff => Some(economy),
@@ -176,7 +177,7 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
             _ => None,
         };
         let enterprise_id = (role == Role::Enterprise).then(|| enterprises[0].id);
-        users::insert(
+        let u = users::insert(
             app,
             &scope,
             &by,
@@ -193,6 +194,14 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
             &ctx,
         )
         .await?;
+        if role == Role::DepartmentStaff {
+            staff = Some(u);
+        }
+    }
+    // The economic development department has evaluated and published the last two full years.
+    if let Some(u) = staff {
+        let years = [spec.last.year() - 2, spec.last.year() - 1];
+        crate::demo::publish_evaluations(app, &crate::demo::acting_as(&u), &years).await?;
     }
     Ok(true)
 }
