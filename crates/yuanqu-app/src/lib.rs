@@ -9,6 +9,7 @@ pub mod files;
 pub mod idempotency;
 pub mod identity;
 pub mod personal;
+pub mod stats;
 pub mod secret;
 
 use std::sync::Arc;
