@@ -9,8 +9,8 @@ pub mod files;
 pub mod idempotency;
 pub mod identity;
 pub mod personal;
-pub mod stats;
 pub mod secret;
+pub mod stats;
 
 use std::sync::Arc;
 

@@ -161,22 +161,21 @@ pub async fn enterprise(
     if from > to || from.months_until(to) >= 36 {
         return Err(AppError::field("from", "range"));
     }
-    let rows =
-        q::reports_between(&c, &scope, Some(id), from.year_ago().january().yyyymm(), to.yyyymm(), &[
-            q::DRAFT,
-            q::SUBMITTED,
-            q::RETURNED,
-            q::VERIFIED,
-        ])
-        .await?;
+    let rows = q::reports_between(
+        &c,
+        &scope,
+        Some(id),
+        from.year_ago().january().yyyymm(),
+        to.yyyymm(),
+        &[q::DRAFT, q::SUBMITTED, q::RETURNED, q::VERIFIED],
+    )
+    .await?;
     let verified: Vec<_> = rows.iter().filter(|r| r.state == q::VERIFIED).collect();
     let series: Vec<(Metric, Series)> = Metric::ALL
         .into_iter()
         .map(|m| {
-            let s = verified
-                .iter()
-                .filter_map(|r| Some((Period::from_yyyymm(r.period)?, values_of(r).get(m)?)))
-                .collect();
+            let s =
+                verified.iter().filter_map(|r| Some((Period::from_yyyymm(r.period)?, values_of(r).get(m)?))).collect();
             (m, s)
         })
         .collect();

@@ -13,14 +13,14 @@ use yuanqu_domain::stats::checks::{self, Flag};
 use yuanqu_domain::stats::{Metric, Period, Values};
 use yuanqu_domain::{FieldError, Scope};
 use yuanqu_store::identity as iq;
-use yuanqu_store::stats::{self as q, ReportFilter, ReportListItem, ReportRow, values_of};
 use yuanqu_store::stats::rollup;
+use yuanqu_store::stats::{self as q, ReportFilter, ReportListItem, ReportRow, values_of};
 use yuanqu_store::{Page, PageReq, Uuid};
 
 use super::{RawValues, input_key, merge_values, period_field, rules, this_month};
 use crate::audit::{self, By, Entry};
-use crate::identity::done;
 use crate::idempotency::{self, Created, Idem};
+use crate::identity::done;
 use crate::{Actor, App, AppError, RequestCtx};
 
 /// A report with what the reviewer compares it with.
@@ -58,9 +58,7 @@ async fn neighbours(app: &App, scope: &Scope, r: &ReportRow) -> Result<(Option<V
     let (ago, prev) = (p.year_ago().yyyymm(), p.prev().yyyymm());
     let rows = q::reports_at(&app.db.conn(), scope, &[r.enterprise_id], &[ago, prev]).await?;
     let pick = |period: i32| {
-        rows.iter()
-            .find(|x| x.period == period && (x.state == q::SUBMITTED || x.state == q::VERIFIED))
-            .map(values_of)
+        rows.iter().find(|x| x.period == period && (x.state == q::SUBMITTED || x.state == q::VERIFIED)).map(values_of)
     };
     Ok((pick(ago), pick(prev)))
 }
@@ -285,7 +283,13 @@ fn reviewable(r: &ReportRow) -> Result<(), AppError> {
 }
 
 /// submitted → returned, with the reason the enterprise sees (2 to 200 characters).
-pub async fn return_report(app: &App, actor: &Actor, id: Uuid, reason: &str, ctx: &RequestCtx) -> Result<ReportRow, AppError> {
+pub async fn return_report(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    reason: &str,
+    ctx: &RequestCtx,
+) -> Result<ReportRow, AppError> {
     actor.require(Permission::StatsReview)?;
     let scope = actor.scope();
     let r = q::report(&app.db.conn(), &scope, id).await?.ok_or(AppError::NotFound)?;
@@ -383,7 +387,8 @@ pub async fn correct(
                 if let Some(o) = a.as_object_mut() {
                     o.insert("reason".into(), serde_json::json!(reason));
                 }
-                let e = Entry::new("stats.report.correct", "stat_report", Some(id)).before(audit_values(&before)).after(a);
+                let e =
+                    Entry::new("stats.report.correct", "stat_report", Some(id)).before(audit_values(&before)).after(a);
                 audit::record(c, now, &by, &ctx, e).await?;
                 Ok(after)
             })

@@ -13,7 +13,11 @@ use crate::identity::done;
 use crate::{Actor, App, AppError, RequestCtx};
 
 /// The zone's rules: the stored rows, or the defaults (with the ids they will be stored under).
-pub async fn effective(c: &Conn<'_>, zone: &Scope, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<RuleRow>, AppError> {
+pub async fn effective(
+    c: &Conn<'_>,
+    zone: &Scope,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<RuleRow>, AppError> {
     let stored = q::rules(c, zone).await?;
     if stored.is_empty() { Ok(q::default_rule_rows(zone.zone_id(), now)) } else { Ok(stored) }
 }
@@ -78,7 +82,8 @@ pub async fn update(
     actor.require(Permission::StatsReview)?;
     let zone = actor.zone_scope();
     let now = app.now();
-    let before = effective(&app.db.conn(), &zone, now).await?.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
+    let before =
+        effective(&app.db.conn(), &zone, now).await?.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
     if before.version != version {
         return Err(AppError::PreconditionFailed);
     }

@@ -73,11 +73,19 @@ const COLUMNS: &[Column] = &[
         .parse(parse_uscc),
     Column::text("name", "企业名称", 128).example("甲企业").help("仅供核对，不导入"),
     Column::text("period", "报告期", 7).required().example("2026-03").help("YYYY-MM，不能晚于本月").parse(parse_period),
-    Column::text("output", "工业总产值（万元）", 24).required().example("1234.5").help("当年价，万元，最多 6 位小数").parse(output),
+    Column::text("output", "工业总产值（万元）", 24)
+        .required()
+        .example("1234.5")
+        .help("当年价，万元，最多 6 位小数")
+        .parse(output),
     Column::text("revenue", "营业收入（万元）", 24).required().example("1500").help("万元").parse(revenue),
     Column::text("profit", "利润总额（万元）", 24).required().example("-12.3").help("万元，亏损填负数").parse(profit),
     Column::text("tax", "实缴税金（万元）", 24).required().example("45.6").help("万元").parse(tax),
-    Column::text("electricity", "用电量（千瓦时）", 24).required().example("120000").help("千瓦时，整数").parse(electricity),
+    Column::text("electricity", "用电量（千瓦时）", 24)
+        .required()
+        .example("120000")
+        .help("千瓦时，整数")
+        .parse(electricity),
     Column::text("employees", "平均用工人数", 12).required().example("85").help("人，整数").parse(employees),
     Column::text("rd", "研发费用（万元）", 24).required().example("30").help("万元").parse(rd),
 ];
@@ -139,7 +147,10 @@ async fn plan(app: &App, actor: &Actor, parsed: &Parsed) -> Result<Plan, AppErro
             errs.push(CellError::new(line, Some(col), COLUMNS[col].header, code, msg));
         };
         let enterprise = enterprises.get(&v[USCC]).cloned();
-        if enterprise.is_none() && !v[USCC].is_empty() && !errors.iter().any(|e| e.row == line && e.header == COLUMNS[USCC].header) {
+        if enterprise.is_none()
+            && !v[USCC].is_empty()
+            && !errors.iter().any(|e| e.row == line && e.header == COLUMNS[USCC].header)
+        {
             err(USCC, "enterprise.not_found", "本园区没有该统一社会信用代码的企业".to_owned());
         }
         let period = Period::parse(&v[PERIOD]).ok();
@@ -200,7 +211,13 @@ fn read(file_name: &str, bytes: &[u8]) -> Result<Parsed, AppError> {
 }
 
 /// Imports a whole-zone month (or several) from an .xlsx or .csv: all or nothing.
-pub async fn import(app: &App, actor: &Actor, file_name: &str, bytes: &[u8], ctx: &RequestCtx) -> Result<ImportReport, AppError> {
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    file_name: &str,
+    bytes: &[u8],
+    ctx: &RequestCtx,
+) -> Result<ImportReport, AppError> {
     actor.require(Permission::StatsReview)?;
     super::require_zone_view(actor)?;
     let parsed = read(file_name, bytes)?;

@@ -51,9 +51,11 @@ pub async fn list(app: &App, actor: &Actor, period: Period, f: &WarningFilter) -
     let c = app.db.conn();
     let mut rules = rules::warnings(&rules::effective(&c, &zone, app.now()).await?);
     rules.retain(|r| kind.is_none_or(|k| r.kind == k));
-    let months_back = rules.iter().map(|r| if r.kind == WarningKind::YtdDecline { r.months } else { 1 }).max().unwrap_or(1);
+    let months_back =
+        rules.iter().map(|r| if r.kind == WarningKind::YtdDecline { r.months } else { 1 }).max().unwrap_or(1);
     let from = period.plus(1 - months_back as i32).january().year_ago();
-    let reports = q::reports_between(&c, &zone, None, from.yyyymm(), period.yyyymm(), &[q::SUBMITTED, q::VERIFIED]).await?;
+    let reports =
+        q::reports_between(&c, &zone, None, from.yyyymm(), period.yyyymm(), &[q::SUBMITTED, q::VERIFIED]).await?;
     let mut histories: HashMap<Uuid, History> = HashMap::new();
     for r in &reports {
         let Some(p) = Period::from_yyyymm(r.period) else { continue };
@@ -87,7 +89,12 @@ pub async fn list(app: &App, actor: &Actor, period: Period, f: &WarningFilter) -
             park_id: e.park_id,
             reasons: hits
                 .into_iter()
-                .map(|h| Reason { rule: h.rule, kind: h.kind.code(), message: h.message, values: h.values.into_iter().collect() })
+                .map(|h| Reason {
+                    rule: h.rule,
+                    kind: h.kind.code(),
+                    message: h.message,
+                    values: h.values.into_iter().collect(),
+                })
                 .collect(),
         });
     }
@@ -117,7 +124,11 @@ pub async fn export(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let mut wtr = ExportWriter::new(ExportFormat::Xlsx, "经济预警", &["报告期", "企业名称", "统一社会信用代码", "园区", "预警类型", "原因"])?;
+    let mut wtr = ExportWriter::new(
+        ExportFormat::Xlsx,
+        "经济预警",
+        &["报告期", "企业名称", "统一社会信用代码", "园区", "预警类型", "原因"],
+    )?;
     let mut rows = 0u64;
     let period_s = period.to_string();
     for i in &items {
@@ -135,7 +146,14 @@ pub async fn export(
         .write(|c| {
             let (by, ctx, summary) = (by.clone(), ctx.clone(), summary.clone());
             Box::pin(async move {
-                audit::record(c, now, &by, &ctx, Entry::new("stats.warnings.export", "stat_report", None).after(summary)).await
+                audit::record(
+                    c,
+                    now,
+                    &by,
+                    &ctx,
+                    Entry::new("stats.warnings.export", "stat_report", None).after(summary),
+                )
+                .await
             })
         })
         .await?;
