@@ -234,6 +234,7 @@ pub struct NewReportDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportPatchDto {
+    #[serde(default)]
     pub values: ValuesInput,
 }
 

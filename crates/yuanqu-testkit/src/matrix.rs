@@ -19,6 +19,8 @@ pub enum Target {
     ApiToken,
     File,
     ExportRequest,
+    StatReport,
+    StatRule,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -67,7 +69,47 @@ pub const ID_OPERATIONS: &[IdOp] = &[
     IdOp { method: "POST", path: "/api/v1/exports/{id}/approve", target: Target::ExportRequest, body: none },
     IdOp { method: "POST", path: "/api/v1/exports/{id}/refuse", target: Target::ExportRequest, body: none },
     IdOp { method: "GET", path: "/api/v1/exports/{id}/file", target: Target::ExportRequest, body: none },
+    IdOp { method: "GET", path: "/api/v1/enterprises/{id}/stats", target: Target::Enterprise, body: none },
+    IdOp { method: "GET", path: "/api/v1/stats/reports/{id}", target: Target::StatReport, body: none },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/stats/reports/{id}",
+        target: Target::StatReport,
+        body: || json!({"values": {"output": "1"}}),
+    },
+    IdOp { method: "POST", path: "/api/v1/stats/reports/{id}/submit", target: Target::StatReport, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/stats/reports/{id}/return",
+        target: Target::StatReport,
+        body: || json!({"reason": "数据有误"}),
+    },
+    IdOp { method: "POST", path: "/api/v1/stats/reports/{id}/verify", target: Target::StatReport, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/stats/reports/{id}/correct",
+        target: Target::StatReport,
+        body: || json!({"values": {"output": "1"}, "reason": "更正数据"}),
+    },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/stats/rules/{id}",
+        target: Target::StatRule,
+        body: || json!({"enabled": false}),
+    },
 ];
+
+/// Seven values as typed, for a report that can be submitted.
+pub fn full_values() -> Value {
+    json!({"output": "100", "revenue": "120", "profit": "10", "tax": "5", "electricity": "10000", "employees": "50", "rd": "3"})
+}
+
+/// A draft report of the enterprise account `s` for `period`.
+pub async fn draft_report(t: &TestApp, s: &Session, period: &str) -> anyhow::Result<Uuid> {
+    let r = t.post("/api/v1/stats/reports", s, json!({"period": period, "values": full_values()})).await;
+    anyhow::ensure!(r.status == StatusCode::CREATED || r.status == StatusCode::OK, "draft: {}", r.text);
+    Ok(r.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default())
+}
 
 /// A pending export request of the tenant's administrator (as a large unmasked export leaves).
 pub async fn export_request(t: &TestApp, tenant: &Tenant) -> anyhow::Result<Uuid> {
@@ -128,6 +170,12 @@ pub struct World {
     pub z1_ent_b_file: Uuid,
     /// A pending export request of Z2's administrator.
     pub z2_export: Uuid,
+    /// Z1's department staff (statistics review).
+    pub z1_staff: Session,
+    pub z2_staff: Session,
+    /// A draft report of Z2's enterprise A, and one of Z1's enterprise B.
+    pub z2_report: Uuid,
+    pub z1_ent_b_report: Uuid,
 }
 
 impl World {
@@ -146,7 +194,27 @@ impl World {
         let z1_ent_b = t.login("z1", "ent-b", PASSWORD).await;
         let z1_ent_b_file = upload(&t, &z1_ent_b).await?;
         let z2_export = export_request(&t, &z2).await?;
-        Ok(Self { t, z1, z2, z1_admin, z1_security, z2_admin, z1_ent_a, z2_token, z2_file, z1_ent_b_file, z2_export })
+        let z1_staff = t.login("z1", "staff", PASSWORD).await;
+        let z2_staff = t.login("z2", "staff", PASSWORD).await;
+        let z2_report = draft_report(&t, &t.login("z2", "ent-a", PASSWORD).await, "2026-10").await?;
+        let z1_ent_b_report = draft_report(&t, &z1_ent_b, "2026-10").await?;
+        Ok(Self {
+            t,
+            z1,
+            z2,
+            z1_admin,
+            z1_security,
+            z2_admin,
+            z1_ent_a,
+            z2_token,
+            z2_file,
+            z1_ent_b_file,
+            z2_export,
+            z1_staff,
+            z2_staff,
+            z2_report,
+            z1_ent_b_report,
+        })
     }
 
     /// A Z1 account whose role holds the operation's permission (so the answer is about the
@@ -155,7 +223,10 @@ impl World {
         use yuanqu_domain::identity::Role;
         let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::GET);
         match yuanqu_http::policy::lookup(&method, op.path).map(|r| r.access) {
-            Some(yuanqu_http::policy::Access::Perm(p)) if !Role::SystemAdmin.has(p) => &self.z1_security,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::SystemAdmin.has(p) => &self.z1_admin,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::SecurityAdmin.has(p) => &self.z1_security,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::DepartmentStaff.has(p) => &self.z1_staff,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::Enterprise.has(p) => &self.z1_ent_a,
             _ => &self.z1_admin,
         }
     }
@@ -169,6 +240,8 @@ impl World {
             Target::ApiToken => self.z2_token,
             Target::File => self.z2_file,
             Target::ExportRequest => self.z2_export,
+            Target::StatReport => self.z2_report,
+            Target::StatRule => yuanqu_store::stats::default_rule_id(self.z2.zone_id, 0),
         }
     }
 
@@ -192,6 +265,9 @@ impl World {
                 });
             }
             out.insert(p.to_owned(), v);
+        }
+        for p in ["/api/v1/stats/reports?page_size=100", "/api/v1/stats/rules"] {
+            out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
         }
         Value::Object(out)
     }
@@ -220,9 +296,16 @@ impl World {
             let other = match op.target {
                 Target::Enterprise => Some(self.z1.enterprise_b),
                 Target::File => Some(self.z1_ent_b_file),
+                Target::StatReport => Some(self.z1_ent_b_report),
                 _ => None,
             };
-            if let Some(other) = other {
+            // Only for operations an enterprise account may do at all (else 403 says nothing).
+            let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::GET);
+            let ent_may = match yuanqu_http::policy::lookup(&method, op.path).map(|r| r.access) {
+                Some(yuanqu_http::policy::Access::Perm(p)) => yuanqu_domain::identity::Role::Enterprise.has(p),
+                _ => true,
+            };
+            if let Some(other) = other.filter(|_| ent_may) {
                 let res = self.send(op, other, &self.z1_ent_a).await;
                 if res.status != StatusCode::NOT_FOUND {
                     failures.push(format!(

@@ -159,15 +159,19 @@ async fn plan(app: &App, actor: &Actor, parsed: &Parsed) -> Result<Plan, AppErro
         {
             err(PERIOD, "period.future", format!("报告期 {p} 晚于本月"));
         }
-        if let (Some(e), Some(p)) = (&enterprise, period) {
+        let mut bad = bad_already || !errs.is_empty();
+        errors.append(&mut errs);
+        if let (Some(e), Some(p)) = (&enterprise, period)
+            && !bad
+        {
             if let Some(first) = seen.get(&(e.id, p)) {
-                err(PERIOD, "sheet.duplicate_key", format!("与第 {first} 行是同一企业同一报告期"));
+                let msg = format!("与第 {first} 行是同一企业同一报告期");
+                errors.push(CellError::new(line, Some(PERIOD), COLUMNS[PERIOD].header, "sheet.duplicate_key", msg));
+                bad = true;
             } else {
                 seen.insert((e.id, p), line);
             }
         }
-        let bad = bad_already || !errs.is_empty();
-        errors.append(&mut errs);
         if bad {
             continue;
         }
