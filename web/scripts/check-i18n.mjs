@@ -59,6 +59,9 @@ const CODES = [
   'export.self_approval', 'export.not_pending', 'export.not_approved', 'export.not_requester', 'export.downloaded',
   'export.expired',
   'department.not_found', 'department.ambiguous', 'enterprise.required', 'enterprise.not_found', 'enterprise.not_allowed',
+  'stats.locked', 'stats.not_editable', 'stats.not_submitted', 'stats.not_verified', 'stats.reason_length',
+  'period.invalid', 'period.future', 'number.invalid', 'number.negative', 'number.too_precise', 'number.too_large',
+  'not_applicable',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

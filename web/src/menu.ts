@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Coin, Document, House, Key, OfficeBuilding, School, Tickets, User, UserFilled, Lock } from '@element-plus/icons-vue';
+import { Coin, DataLine, Document, EditPen, House, Key, OfficeBuilding, School, Tickets, User, UserFilled, Lock, Warning } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   /** Used for the route name, the i18n key `menu.<key>` and the test id `menu-<key>`. */
@@ -8,6 +8,8 @@ export interface MenuItem {
   icon: Component;
   /** The permission from `MeDto.permissions` the page needs; none = every logged-in user. */
   perm?: string;
+  /** Hidden from holders of this permission (zone-wide pages an enterprise account may not use). */
+  hideWith?: string;
 }
 
 export interface MenuGroup {
@@ -38,6 +40,15 @@ export const MENU: MenuGroup[] = [
     ],
   },
   {
+    key: 'stats',
+    icon: DataLine,
+    items: [
+      { key: 'statsMy', path: '/stats/my', icon: EditPen, perm: 'stats.report' },
+      { key: 'statsReports', path: '/stats/reports', icon: DataLine, perm: 'stats.review' },
+      { key: 'statsWarnings', path: '/stats/warnings', icon: Warning, perm: 'stats.read', hideWith: 'stats.report' },
+    ],
+  },
+  {
     key: 'security',
     icon: Document,
     items: [{ key: 'audit', path: '/audit', icon: Document, perm: 'audit.read' }],
@@ -63,5 +74,5 @@ export function findMenu(key: string): { group?: MenuGroup; item?: MenuItem } {
 
 /** The groups and items the given permission check allows. */
 export function visibleMenu(has: (perm?: string) => boolean): MenuGroup[] {
-  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => has(i.perm)) })).filter((g) => g.items.length > 0);
+  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => has(i.perm) && !(i.hideWith && has(i.hideWith))) })).filter((g) => g.items.length > 0);
 }
