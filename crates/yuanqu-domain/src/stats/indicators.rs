@@ -87,7 +87,7 @@ pub fn share_bp(part: i64, total: i64) -> Option<i64> {
 /// Ranks by value, largest first; equal values share a rank and the next rank skips (1, 1, 3).
 pub fn rank<K: Clone>(values: &[(K, i64)]) -> Vec<(K, u32)> {
     let mut sorted: Vec<&(K, i64)> = values.iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1));
+    sorted.sort_by_key(|x| std::cmp::Reverse(x.1));
     let mut out = Vec::with_capacity(sorted.len());
     let mut prev: Option<i64> = None;
     let mut current = 0u32;
