@@ -54,20 +54,19 @@ pub async fn list(app: &App, actor: &Actor, period: Period, f: &WarningFilter) -
     let months_back =
         rules.iter().map(|r| if r.kind == WarningKind::YtdDecline { r.months } else { 1 }).max().unwrap_or(1);
     let from = period.plus(1 - months_back as i32).january().year_ago();
-    let reports =
-        q::reports_between(&c, &zone, None, from.yyyymm(), period.yyyymm(), &[q::SUBMITTED, q::VERIFIED]).await?;
+    let reports = q::history_between(&c, &zone, from.yyyymm(), period.yyyymm()).await?;
     let mut histories: HashMap<Uuid, History> = HashMap::new();
-    for r in &reports {
-        let Some(p) = Period::from_yyyymm(r.period) else { continue };
-        let h = histories.entry(r.enterprise_id).or_default();
-        if let Some(o) = r.output_fen {
+    for (enterprise_id, p, output, electricity, submitted_at) in reports {
+        let Some(p) = Period::from_yyyymm(p) else { continue };
+        let h = histories.entry(enterprise_id).or_default();
+        if let Some(o) = output {
             h.output.insert(p, o);
         }
-        if let Some(e) = r.electricity_kwh {
+        if let Some(e) = electricity {
             h.electricity.insert(p, e);
         }
         if p == period {
-            h.submitted_on = r.submitted_at.map(|t| (t + chrono::Duration::hours(8)).date_naive());
+            h.submitted_on = submitted_at.map(|t| (t + chrono::Duration::hours(8)).date_naive());
         }
     }
     let today = today(app);

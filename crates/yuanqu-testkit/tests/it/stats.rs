@@ -417,6 +417,34 @@ async fn stats_a_thousand_row_import_and_the_warnings_of_a_thousand_enterprises_
         })
         .await
         .unwrap();
+    // Eleven months of verified history for each (the warnings read back to January a year ago).
+    let mut history = Vec::new();
+    for (i, e) in rows.iter().enumerate() {
+        for m in 1..=11 {
+            let p = yuanqu_domain::stats::Period::parse("2025-10").unwrap().plus(m);
+            let v = yuanqu_domain::stats::Values {
+                output_fen: Some((100 + i as i64) * 1_000_000),
+                revenue_fen: Some(1),
+                profit_fen: Some(0),
+                tax_fen: Some(0),
+                electricity_kwh: Some(1000),
+                employees: Some(10),
+                rd_fen: Some(0),
+            };
+            let mut r = yuanqu_store::stats::new_report(z1.zone_id, e, p.yyyymm(), &v, "import", now);
+            r.state = "verified".into();
+            r.submitted_at = Some(now);
+            history.push(r);
+        }
+    }
+    t.app
+        .db
+        .write(|c| {
+            let (history, scope) = (history.clone(), scope.clone());
+            Box::pin(async move { yuanqu_store::stats::insert_reports(c, &scope, &history).await })
+        })
+        .await
+        .unwrap();
     let lines: Vec<String> =
         usccs.iter().enumerate().map(|(i, u)| row(u, "2026-10", &format!("{}", 100 + i), "1000")).collect();
     let file = csv(&lines);
@@ -429,7 +457,7 @@ async fn stats_a_thousand_row_import_and_the_warnings_of_a_thousand_enterprises_
     let w = t.get("/api/v1/stats/warnings?period=2026-10", &staff).await;
     let took_w = start.elapsed();
     assert_eq!(w.status, StatusCode::OK);
-    eprintln!("warnings over 1,002 enterprises: {took_w:?}");
+    eprintln!("warnings over 1,002 enterprises with 12 months of history: {took_w:?}");
     let ind = t.get("/api/v1/stats/indicators?period=2026-10", &staff).await;
     assert_eq!(ind.body["reporting"], 1000);
     assert_eq!(ind.body["above_scale"], 334);
