@@ -49,11 +49,15 @@ export const MENU_PERMISSION: Record<string, string> = {
   audit: 'audit.read',
   evaluations: 'stats.read',
   evaluationsMine: 'stats.report',
+  statsMy: 'stats.report',
+  statsReports: 'stats.review',
+  statsWarnings: 'stats.read',
 };
 
 /** Menu entries hidden from holders of a permission (enterprise accounts have their own page). */
 export const MENU_HIDDEN_WITH: Record<string, string> = {
   evaluations: 'stats.report',
+  statsWarnings: 'stats.report',
 };
 
 /** Entries every logged-in user has: the home page and the profile. */

@@ -62,6 +62,9 @@ const CODES = [
   'evaluation.year_taken', 'evaluation.published', 'evaluation.not_run', 'evaluation.changed',
   'evaluation.indicator_unknown', 'evaluation.indicator_duplicate', 'evaluation.benchmark_positive',
   'evaluation.weights_sum', 'evaluation.thresholds_order', 'evaluation.shares_sum',
+  'stats.locked', 'stats.not_editable', 'stats.not_submitted', 'stats.not_verified', 'stats.reason_length',
+  'period.invalid', 'period.future', 'number.invalid', 'number.negative', 'number.too_precise', 'number.too_large',
+  'not_applicable',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

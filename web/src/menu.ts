@@ -1,5 +1,21 @@
 import type { Component } from 'vue';
-import { Coin, DataAnalysis, DataLine, Document, House, Key, OfficeBuilding, School, Tickets, TrendCharts, User, UserFilled, Lock } from '@element-plus/icons-vue';
+import {
+  Coin,
+  DataAnalysis,
+  DataLine,
+  Document,
+  EditPen,
+  House,
+  Key,
+  OfficeBuilding,
+  School,
+  Tickets,
+  TrendCharts,
+  User,
+  UserFilled,
+  Lock,
+  Warning,
+} from '@element-plus/icons-vue';
 
 export interface MenuItem {
   /** Used for the route name, the i18n key `menu.<key>` and the test id `menu-<key>`. */
@@ -8,7 +24,7 @@ export interface MenuItem {
   icon: Component;
   /** The permission from `MeDto.permissions` the page needs; none = every logged-in user. */
   perm?: string;
-  /** Hidden from users holding this permission (e.g. the staff page from enterprise accounts, who have their own). */
+  /** Hidden from holders of this permission (zone-wide pages an enterprise account, which has its own, may not use). */
   hideWith?: string;
 }
 
@@ -46,6 +62,9 @@ export const MENU: MenuGroup[] = [
       { key: 'economy', path: '/economy', icon: DataLine, perm: 'economy.read' },
       { key: 'evaluations', path: '/evaluations', icon: DataAnalysis, perm: 'stats.read', hideWith: 'stats.report' },
       { key: 'evaluationsMine', path: '/evaluations/mine', icon: DataAnalysis, perm: 'stats.report' },
+      { key: 'statsMy', path: '/stats/my', icon: EditPen, perm: 'stats.report' },
+      { key: 'statsReports', path: '/stats/reports', icon: DataLine, perm: 'stats.review' },
+      { key: 'statsWarnings', path: '/stats/warnings', icon: Warning, perm: 'stats.read', hideWith: 'stats.report' },
     ],
   },
   {
@@ -74,7 +93,5 @@ export function findMenu(key: string): { group?: MenuGroup; item?: MenuItem } {
 
 /** The groups and items the given permission check allows. */
 export function visibleMenu(has: (perm?: string) => boolean): MenuGroup[] {
-  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => has(i.perm) && !(i.hideWith && has(i.hideWith))) })).filter(
-    (g) => g.items.length > 0,
-  );
+  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => has(i.perm) && !(i.hideWith && has(i.hideWith))) })).filter((g) => g.items.length > 0);
 }

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod personal;
 pub mod secret;
+pub mod stats;
 
 use std::sync::Arc;
 

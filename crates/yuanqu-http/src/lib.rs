@@ -13,6 +13,7 @@ pub mod policy;
 pub mod security;
 pub mod sheets;
 pub mod spa;
+pub mod stats;
 pub mod totp;
 
 use std::net::IpAddr;
@@ -110,6 +111,11 @@ impl AppState {
         evaluation::list_evaluations, evaluation::create_evaluation, evaluation::get_evaluation,
         evaluation::update_evaluation, evaluation::run_evaluation, evaluation::publish_evaluation,
         evaluation::list_results, evaluation::export_results, evaluation::enterprise_evaluations,
+        stats::list_reports, stats::create_report, stats::get_report, stats::update_report, stats::submit_report,
+        stats::return_report, stats::verify_report, stats::correct_report,
+        stats::import_template, stats::import, stats::import_report,
+        stats::zone_indicators, stats::enterprise_stats, stats::list_warnings, stats::export_warnings,
+        stats::list_rules, stats::update_rule,
         files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
         dashboard::economy,
@@ -238,6 +244,27 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     )?;
     let r = r.add(Method::GET, "/api/v1/evaluations/{id}/results", get_!(evaluation::list_results))?;
     let r = r.add(Method::GET, "/api/v1/evaluations/{id}/results/export", get_!(evaluation::export_results))?;
+    let r = r.add(Method::GET, "/api/v1/enterprises/{id}/stats", get_!(stats::enterprise_stats))?;
+    let r = r.add(Method::GET, "/api/v1/stats/reports", get_!(stats::list_reports).post(stats::create_report))?;
+    let r = r.add(Method::POST, "/api/v1/stats/reports", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/stats/reports/{id}", get_!(stats::get_report).patch(stats::update_report))?;
+    let r = r.add(Method::PATCH, "/api/v1/stats/reports/{id}", MethodRouter::new())?;
+    let r = r.add(Method::POST, "/api/v1/stats/reports/{id}/submit", on(MethodFilter::POST, stats::submit_report))?;
+    let r = r.add(Method::POST, "/api/v1/stats/reports/{id}/return", on(MethodFilter::POST, stats::return_report))?;
+    let r = r.add(Method::POST, "/api/v1/stats/reports/{id}/verify", on(MethodFilter::POST, stats::verify_report))?;
+    let r = r.add(Method::POST, "/api/v1/stats/reports/{id}/correct", on(MethodFilter::POST, stats::correct_report))?;
+    let r = r.add(Method::GET, "/api/v1/stats/import/template", get_!(stats::import_template))?;
+    let r = r.add(Method::POST, "/api/v1/stats/import", on(MethodFilter::POST, stats::import).layer(upload()))?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/stats/import/report",
+        on(MethodFilter::POST, stats::import_report).layer(upload()),
+    )?;
+    let r = r.add(Method::GET, "/api/v1/stats/indicators", get_!(stats::zone_indicators))?;
+    let r = r.add(Method::GET, "/api/v1/stats/warnings", get_!(stats::list_warnings))?;
+    let r = r.add(Method::GET, "/api/v1/stats/warnings/export", get_!(stats::export_warnings))?;
+    let r = r.add(Method::GET, "/api/v1/stats/rules", get_!(stats::list_rules))?;
+    let r = r.add(Method::PATCH, "/api/v1/stats/rules/{id}", on(MethodFilter::PATCH, stats::update_rule))?;
     let r = r.add(Method::GET, "/api/v1/tokens", get_!(i::list_tokens).post(i::create_token))?;
     let r = r.add(Method::POST, "/api/v1/tokens", MethodRouter::new())?;
     let r = r.add(Method::DELETE, "/api/v1/tokens/{id}", on(MethodFilter::DELETE, i::revoke_token))?;

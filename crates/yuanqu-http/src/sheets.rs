@@ -136,7 +136,7 @@ impl From<ExportRequestRow> for ExportRequestDto {
     }
 }
 
-fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -146,7 +146,7 @@ fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Respons
     res
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn parse_mode(m: Option<&str>) -> ApiResult<ImportMode> {
     match m.unwrap_or("all_or_nothing") {
@@ -160,7 +160,7 @@ fn parse_mode(m: Option<&str>) -> ApiResult<ImportMode> {
 }
 
 /// Reads the multipart form: the `file` field (name and bytes) and an optional `mode`.
-async fn upload(mut mp: Multipart) -> ApiResult<(String, Vec<u8>, Option<String>)> {
+pub(crate) async fn upload(mut mp: Multipart) -> ApiResult<(String, Vec<u8>, Option<String>)> {
     let too_large = || ApiError::from(AppError::Sheet(SheetError::TooLarge));
     let malformed = || ApiError::new(StatusCode::BAD_REQUEST, "request.malformed", "Send a multipart form with `file`");
     let mut file = None;

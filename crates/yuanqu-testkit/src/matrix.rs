@@ -20,6 +20,8 @@ pub enum Target {
     File,
     ExportRequest,
     Evaluation,
+    StatReport,
+    StatRule,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -80,7 +82,47 @@ pub const ID_OPERATIONS: &[IdOp] = &[
     IdOp { method: "POST", path: "/api/v1/evaluations/{id}/publish", target: Target::Evaluation, body: || json!({}) },
     IdOp { method: "GET", path: "/api/v1/evaluations/{id}/results", target: Target::Evaluation, body: none },
     IdOp { method: "GET", path: "/api/v1/evaluations/{id}/results/export", target: Target::Evaluation, body: none },
+    IdOp { method: "GET", path: "/api/v1/enterprises/{id}/stats", target: Target::Enterprise, body: none },
+    IdOp { method: "GET", path: "/api/v1/stats/reports/{id}", target: Target::StatReport, body: none },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/stats/reports/{id}",
+        target: Target::StatReport,
+        body: || json!({"values": {"output": "1"}}),
+    },
+    IdOp { method: "POST", path: "/api/v1/stats/reports/{id}/submit", target: Target::StatReport, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/stats/reports/{id}/return",
+        target: Target::StatReport,
+        body: || json!({"reason": "数据有误"}),
+    },
+    IdOp { method: "POST", path: "/api/v1/stats/reports/{id}/verify", target: Target::StatReport, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/stats/reports/{id}/correct",
+        target: Target::StatReport,
+        body: || json!({"values": {"output": "1"}, "reason": "更正数据"}),
+    },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/stats/rules/{id}",
+        target: Target::StatRule,
+        body: || json!({"enabled": false}),
+    },
 ];
+
+/// Seven values as typed, for a report that can be submitted.
+pub fn full_values() -> Value {
+    json!({"output": "100", "revenue": "120", "profit": "10", "tax": "5", "electricity": "10000", "employees": "50", "rd": "3"})
+}
+
+/// A draft report of the enterprise account `s` for `period`.
+pub async fn draft_report(t: &TestApp, s: &Session, period: &str) -> anyhow::Result<Uuid> {
+    let r = t.post("/api/v1/stats/reports", s, json!({"period": period, "values": full_values()})).await;
+    anyhow::ensure!(r.status == StatusCode::CREATED || r.status == StatusCode::OK, "draft: {}", r.text);
+    Ok(r.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default())
+}
 
 /// A pending export request of the tenant's administrator (as a large unmasked export leaves).
 pub async fn export_request(t: &TestApp, tenant: &Tenant) -> anyhow::Result<Uuid> {
@@ -141,12 +183,15 @@ pub struct World {
     pub z1_ent_b_file: Uuid,
     /// A pending export request of Z2's administrator.
     pub z2_export: Uuid,
-    /// Z1's department staff (evaluation.manage, stats.read).
+    /// Z1's department staff (statistics review, evaluation.manage).
     pub z1_staff: Session,
-    /// Z2's department staff, to see Z2's evaluations in the snapshot.
+    /// Z2's department staff, to see Z2's evaluations and reports in the snapshot.
     pub z2_staff: Session,
     /// Z2's evaluation of 2025 (run, not published).
     pub z2_evaluation: Uuid,
+    /// A draft report of Z2's enterprise A, and one of Z1's enterprise B.
+    pub z2_report: Uuid,
+    pub z1_ent_b_report: Uuid,
 }
 
 impl World {
@@ -172,6 +217,8 @@ impl World {
         let z2_evaluation = ev.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
         let run = t.post(&format!("/api/v1/evaluations/{z2_evaluation}/run"), &z2_staff, json!({})).await;
         anyhow::ensure!(run.status == StatusCode::OK, "evaluation run: {}", run.text);
+        let z2_report = draft_report(&t, &t.login("z2", "ent-a", PASSWORD).await, "2026-10").await?;
+        let z1_ent_b_report = draft_report(&t, &z1_ent_b, "2026-10").await?;
         Ok(Self {
             t,
             z1,
@@ -187,6 +234,8 @@ impl World {
             z1_staff,
             z2_staff,
             z2_evaluation,
+            z2_report,
+            z1_ent_b_report,
         })
     }
 
@@ -199,6 +248,7 @@ impl World {
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::SystemAdmin.has(p) => &self.z1_admin,
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::SecurityAdmin.has(p) => &self.z1_security,
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::DepartmentStaff.has(p) => &self.z1_staff,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::Enterprise.has(p) => &self.z1_ent_a,
             Some(yuanqu_http::policy::Access::Perm(_)) => &self.z1_security,
             _ => &self.z1_admin,
         }
@@ -214,6 +264,8 @@ impl World {
             Target::File => self.z2_file,
             Target::ExportRequest => self.z2_export,
             Target::Evaluation => self.z2_evaluation,
+            Target::StatReport => self.z2_report,
+            Target::StatRule => yuanqu_store::stats::default_rule_id(self.z2.zone_id, 0),
         }
     }
 
@@ -246,6 +298,9 @@ impl World {
             let v = self.t.get(&p, &self.z2_staff).await.body;
             out.insert(p, v);
         }
+        for p in ["/api/v1/stats/reports?page_size=100", "/api/v1/stats/rules"] {
+            out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
+        }
         Value::Object(out)
     }
 
@@ -273,9 +328,16 @@ impl World {
             let other = match op.target {
                 Target::Enterprise => Some(self.z1.enterprise_b),
                 Target::File => Some(self.z1_ent_b_file),
+                Target::StatReport => Some(self.z1_ent_b_report),
                 _ => None,
             };
-            if let Some(other) = other {
+            // Only for operations an enterprise account may do at all (else 403 says nothing).
+            let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::GET);
+            let ent_may = match yuanqu_http::policy::lookup(&method, op.path).map(|r| r.access) {
+                Some(yuanqu_http::policy::Access::Perm(p)) => yuanqu_domain::identity::Role::Enterprise.has(p),
+                _ => true,
+            };
+            if let Some(other) = other.filter(|_| ent_may) {
                 let res = self.send(op, other, &self.z1_ent_a).await;
                 if res.status != StatusCode::NOT_FOUND {
                     failures.push(format!(

@@ -53,6 +53,16 @@ export type ResultDto = Schemas['ResultDto'];
 export type ResultPage = Schemas['ResultPage'];
 export type EnterpriseResultDto = Schemas['EnterpriseResultDto'];
 export type IndicatorScoreDto = Schemas['IndicatorScoreDto'];
+export type ReportDto = Schemas['ReportDto'];
+export type ReportPage = Schemas['ReportPage'];
+export type ValuesInput = Schemas['ValuesInput'];
+export type ValuesDto = Schemas['ValuesDto'];
+export type FlagDto = Schemas['FlagDto'];
+export type IndicatorsDto = Schemas['IndicatorsDto'];
+export type EnterpriseStatsDto = Schemas['EnterpriseStatsDto'];
+export type WarningDto = Schemas['WarningDto'];
+export type RuleDto = Schemas['RuleDto'];
+export type RulePatchDto = Schemas['RulePatchDto'];
 export type FieldError = { field?: string; row?: number; column?: string; code: string };
 
 export const API_BASE = '/api/v1';
@@ -269,4 +279,29 @@ export const api = {
     to?: string;
   }) => unwrap(client.GET('/api/v1/audit', { params: { query: clean(query) } })),
   verifyAudit: () => unwrap(client.GET('/api/v1/audit/verify')),
+
+  // statistics
+  listReports: (query: { page?: number; page_size?: number; period?: string; state?: string; flagged?: boolean; park_id?: string; q?: string }) =>
+    unwrap(client.GET('/api/v1/stats/reports', { params: { query: clean(query) } })),
+  getReport: (id: string) => unwrap(client.GET('/api/v1/stats/reports/{id}', { params: { path: { id } } })),
+  createReport: (body: { enterprise_id?: string | null; period: string; values?: ValuesInput }) =>
+    unwrap(client.POST('/api/v1/stats/reports', { body })),
+  updateReport: (id: string, version: number, values: ValuesInput) =>
+    unwrap(client.PATCH('/api/v1/stats/reports/{id}', { params: { path: { id }, header: ifMatch(version) }, body: { values } })),
+  submitReport: (id: string, version: number) =>
+    unwrap(client.POST('/api/v1/stats/reports/{id}/submit', { params: { path: { id }, header: ifMatch(version) } })),
+  returnReport: (id: string, reason: string) =>
+    unwrap(client.POST('/api/v1/stats/reports/{id}/return', { params: { path: { id } }, body: { reason } })),
+  verifyReport: (id: string) => unwrap(client.POST('/api/v1/stats/reports/{id}/verify', { params: { path: { id } } })),
+  correctReport: (id: string, values: ValuesInput, reason: string) =>
+    unwrap(client.POST('/api/v1/stats/reports/{id}/correct', { params: { path: { id } }, body: { values, reason } })),
+  indicators: (period: string, park_id?: string) =>
+    unwrap(client.GET('/api/v1/stats/indicators', { params: { query: clean({ period, park_id }) } })),
+  enterpriseStats: (id: string, query: { from?: string; to?: string } = {}) =>
+    unwrap(client.GET('/api/v1/enterprises/{id}/stats', { params: { path: { id }, query: clean(query) } })),
+  listWarnings: (query: { period: string; kind?: string; park_id?: string }) =>
+    unwrap(client.GET('/api/v1/stats/warnings', { params: { query: clean(query) } })),
+  listRules: () => unwrap(client.GET('/api/v1/stats/rules')),
+  updateRule: (id: string, version: number, body: RulePatchDto) =>
+    unwrap(client.PATCH('/api/v1/stats/rules/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
 };

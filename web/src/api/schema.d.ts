@@ -291,6 +291,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enterprises/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One enterprise's monthly series with YoY and YTD, and its standing in the latest month. */
+        get: operations["enterprise_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluations": {
         parameters: {
             query?: never;
@@ -587,6 +604,249 @@ export interface paths {
         };
         /** The built-in roles and their permissions (read only). */
         get: operations["list_roles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import monthly reports (all or nothing; errors located by row and column). */
+        post: operations["import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/import/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same upload annotated with its errors. */
+        post: operations["import_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The statistics import template (.xlsx). */
+        get: operations["import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's (or a park's) month: value, YTD, YoY, MoM per metric; above-scale same-caliber YoY. */
+        get: operations["zone_indicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reports: the staff's review queue, or an enterprise account's own months. */
+        get: operations["list_reports"];
+        put?: never;
+        /** Draft a month (idempotent: the month's existing report is answered with 200, unchanged). */
+        post: operations["create_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report with its flags and the year-ago and previous month for comparison. */
+        get: operations["get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a draft or returned report (If-Match). A verified month is locked: 409 `stats.locked`. */
+        patch: operations["update_report"];
+        trace?: never;
+    };
+    "/api/v1/stats/reports/{id}/correct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct a verified report, with a reason (audited before/after; rollups rebuilt). */
+        post: operations["correct_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/reports/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return a submitted report to the enterprise with a reason. */
+        post: operations["return_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/reports/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit (If-Match): all seven values, none negative but profit, the month not in the future;
+         *     the check rules' flags are stored (a flagged report is 待核查).
+         */
+        post: operations["submit_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/reports/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a submitted report: it counts in the rollups from now on and is locked. */
+        post: operations["verify_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's check and warning rules (the defaults while none are stored). */
+        get: operations["list_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a rule's threshold, months or enabled flag (If-Match). */
+        patch: operations["update_rule"];
+        trace?: never;
+    };
+    "/api/v1/stats/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Enterprises with early warnings for a month, each with its reasons. */
+        get: operations["list_warnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/warnings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The warnings as .xlsx (one row per reason); audited. */
+        get: operations["export_warnings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -962,6 +1222,11 @@ export interface components {
             /** @description The 6-digit code the authenticator app shows. */
             code: string;
         };
+        CorrectionDto: {
+            /** @description Why the verified month changes (2 to 200 characters); audited. */
+            reason: string;
+            values: components["schemas"]["ValuesInput"];
+        };
         DepartmentDto: {
             /** Format: uuid */
             id: string;
@@ -1063,6 +1328,12 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        EnterpriseStatsDto: {
+            /** Format: uuid */
+            enterprise_id: string;
+            latest?: components["schemas"]["StandingDto"] | null;
+            months: components["schemas"]["SeriesMonthDto"][];
+        };
         EnterpriseYtdDto: {
             /** Format: uuid */
             id: string;
@@ -1139,6 +1410,26 @@ export interface components {
             /** Format: int32 */
             width?: number | null;
         };
+        /** @description A check rule the report tripped. */
+        FlagDto: {
+            /** Format: int64 */
+            base?: number | null;
+            /**
+             * Format: int64
+             * @description Change in basis points (10000 = 100 %).
+             */
+            change_bp?: number | null;
+            /** @description `yoy_abs`, `mom_abs`, `output_without_power`, `profit_over_revenue`. */
+            kind: string;
+            /** @description 产值同比 +63.2%，超过 ±50% */
+            message: string;
+            metric?: string | null;
+            rule: string;
+            /** Format: int64 */
+            threshold_bp?: number | null;
+            /** Format: int64 */
+            value?: number | null;
+        };
         ImportReportDto: {
             /** Format: int64 */
             created: number;
@@ -1205,6 +1496,37 @@ export interface components {
             /** Format: int64 */
             weight: number;
         };
+        IndicatorsDto: {
+            /**
+             * Format: int64
+             * @description The same enterprises a year earlier (同口径), fen.
+             */
+            above_output_base_fen: number;
+            /**
+             * Format: int64
+             * @description Above-scale output, fen.
+             */
+            above_output_fen: number;
+            /** Format: int64 */
+            above_output_yoy_bp?: number | null;
+            /** Format: int64 */
+            above_output_ytd_base_fen: number;
+            /** Format: int64 */
+            above_output_ytd_fen: number;
+            /** Format: int64 */
+            above_output_ytd_yoy_bp?: number | null;
+            /** Format: int64 */
+            above_scale: number;
+            metrics: components["schemas"]["MetricIndicatorsDto"][];
+            /** Format: uuid */
+            park_id?: string | null;
+            period: string;
+            /**
+             * Format: int64
+             * @description Verified reports of the month.
+             */
+            reporting: number;
+        };
         /** @description Signed in, or half-way: the password was right and a second factor is due. */
         LoginAnswerDto: components["schemas"]["MeDto"] | components["schemas"]["SecondFactorDto"];
         LoginDto: {
@@ -1241,6 +1563,26 @@ export interface components {
             totp_enabled: boolean;
             zone_code: string;
             zone_name: string;
+        };
+        MetricIndicatorsDto: {
+            /** @description `output_fen`, `revenue_fen`, … (money in fen). */
+            metric: string;
+            /** Format: int64 */
+            mom_bp?: number | null;
+            /** Format: int64 */
+            month?: number | null;
+            /**
+             * Format: int64
+             * @description Basis points; absent when the base is missing or zero.
+             */
+            yoy_bp?: number | null;
+            /**
+             * Format: int64
+             * @description Year to date (months present from January).
+             */
+            ytd?: number | null;
+            /** Format: int64 */
+            ytd_yoy_bp?: number | null;
         };
         MonthPointDto: {
             /**
@@ -1281,6 +1623,16 @@ export interface components {
         NewParkDto: {
             code: string;
             name: string;
+        };
+        NewReportDto: {
+            /**
+             * Format: uuid
+             * @description Optional for an enterprise account (its own enterprise).
+             */
+            enterprise_id?: string | null;
+            /** @description `YYYY-MM`, not in the future. */
+            period: string;
+            values?: components["schemas"]["ValuesInput"];
         };
         NewSchemeDto: {
             config?: components["schemas"]["EvalConfigDto"] | null;
@@ -1324,6 +1676,53 @@ export interface components {
             title: string;
             type: string;
         };
+        ReportDto: {
+            above_scale: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            enterprise_id: string;
+            enterprise_name?: string | null;
+            /** @description Submitted with flags: 待核查. */
+            flagged: boolean;
+            flags: components["schemas"]["FlagDto"][];
+            /** Format: uuid */
+            id: string;
+            industry_code?: string | null;
+            /** Format: uuid */
+            park_id: string;
+            /** @description `YYYY-MM`. */
+            period: string;
+            previous?: components["schemas"]["ValuesDto"] | null;
+            return_reason?: string | null;
+            /** @description `online` or `import`. */
+            source: string;
+            /** @description `draft`, `submitted`, `returned` or `verified`. */
+            state: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            uscc?: string | null;
+            values: components["schemas"]["ValuesDto"];
+            /** Format: date-time */
+            verified_at?: string | null;
+            /** Format: int64 */
+            version: number;
+            year_ago?: components["schemas"]["ValuesDto"] | null;
+        };
+        ReportPage: {
+            items: components["schemas"]["ReportDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        ReportPatchDto: {
+            values?: components["schemas"]["ValuesInput"];
+        };
         /** @description One enterprise's result in a scheme. */
         ResultDto: {
             class: string;
@@ -1360,6 +1759,10 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        ReturnDto: {
+            /** @description 2 to 200 characters; the enterprise sees it. */
+            reason: string;
+        };
         RevealDto: {
             /** @description `id_card` or `phone`. */
             field: string;
@@ -1380,6 +1783,35 @@ export interface components {
         RolesDto: {
             permissions: string[];
             roles: components["schemas"]["RoleDto"][];
+        };
+        RuleDto: {
+            code: string;
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            metric?: string | null;
+            /**
+             * Format: int32
+             * @description Consecutive months, for `ytd_decline`.
+             */
+            months?: number | null;
+            /** @description `check` (flags a report) or `warning` (early warning). */
+            purpose: string;
+            /**
+             * Format: int64
+             * @description Basis points for ratios (5000 = 50 %); a day of the month for `late`.
+             */
+            threshold?: number | null;
+            /** Format: int64 */
+            version: number;
+        };
+        RulePatchDto: {
+            enabled?: boolean | null;
+            /** Format: int32 */
+            months?: number | null;
+            /** Format: int64 */
+            threshold?: number | null;
         };
         /** @description What a run did. */
         RunDto: {
@@ -1448,6 +1880,13 @@ export interface components {
             /** @description `totp` */
             second_factor: string;
         };
+        SeriesMonthDto: {
+            /** @description Verified values only. */
+            metrics: components["schemas"]["MetricIndicatorsDto"][];
+            period: string;
+            /** @description The month's report state; absent when there is no report. */
+            state?: string | null;
+        };
         SliceDto: {
             /**
              * Format: int32
@@ -1472,6 +1911,54 @@ export interface components {
             revenue_fen: number;
             /** Format: double */
             yoy_pct?: number | null;
+        };
+        StandingDto: {
+            division?: string | null;
+            /** Format: int32 */
+            division_count: number;
+            /** Format: int32 */
+            division_rank?: number | null;
+            /** Format: int64 */
+            output_fen: number;
+            /** Format: int32 */
+            park_count: number;
+            /** Format: int32 */
+            park_rank?: number | null;
+            period: string;
+            /**
+             * Format: int64
+             * @description Share of the zone's verified output, basis points.
+             */
+            zone_share_bp?: number | null;
+        };
+        StatsImportDto: {
+            /**
+             * Format: int64
+             * @description Flagged rows: submitted, waiting for review.
+             */
+            flagged: number;
+            /** @description The months touched (`YYYY-MM`), whose rollups were rebuilt. */
+            periods: string[];
+            /**
+             * Format: int64
+             * @description Unverified reports replaced.
+             */
+            replaced: number;
+            /** Format: int64 */
+            rows: number;
+            /**
+             * Format: int64
+             * @description Rows without flags: verified at once.
+             */
+            verified: number;
+        };
+        /** @description The multipart upload. */
+        StatsUpload: {
+            /**
+             * Format: binary
+             * @description The .xlsx or .csv file (≤ 10 MB, ≤ 10,000 rows).
+             */
+            file: string;
         };
         /** @description The multipart form of an upload. */
         UploadForm: {
@@ -1530,6 +2017,62 @@ export interface components {
             password?: string | null;
             phone?: string | null;
             role?: string | null;
+        };
+        /** @description Stored values: money in fen, electricity in kWh, employees in persons. */
+        ValuesDto: {
+            /** Format: int64 */
+            electricity_kwh?: number | null;
+            /** Format: int64 */
+            employees?: number | null;
+            /** Format: int64 */
+            output_fen?: number | null;
+            /** Format: int64 */
+            profit_fen?: number | null;
+            /** Format: int64 */
+            rd_fen?: number | null;
+            /** Format: int64 */
+            revenue_fen?: number | null;
+            /** Format: int64 */
+            tax_fen?: number | null;
+        };
+        /**
+         * @description Values as typed: money in 万元 (up to 6 decimals, e.g. `"1234.56"`), electricity in kWh and
+         *     employees in persons as whole numbers. An absent key keeps the value; `""` clears it.
+         */
+        ValuesInput: {
+            /** @description 用电量, kWh. */
+            electricity?: string | null;
+            /** @description 平均用工人数. */
+            employees?: string | null;
+            /** @description 工业总产值, 万元. */
+            output?: string | null;
+            /** @description 利润总额, 万元 (may be negative). */
+            profit?: string | null;
+            /** @description 研发费用, 万元. */
+            rd?: string | null;
+            /** @description 营业收入, 万元. */
+            revenue?: string | null;
+            /** @description 实缴税金, 万元. */
+            tax?: string | null;
+        };
+        WarningDto: {
+            /** Format: uuid */
+            enterprise_id: string;
+            enterprise_name: string;
+            /** Format: uuid */
+            park_id: string;
+            reasons: components["schemas"]["WarningReasonDto"][];
+            uscc: string;
+        };
+        WarningReasonDto: {
+            /** @description `ytd_decline`, `late`, `divergence`. */
+            kind: string;
+            message: string;
+            rule: string;
+            /** @description Named numbers (basis points for growth, days for lateness). */
+            values: {
+                [key: string]: number;
+            };
         };
         ZoneSecurityDto: {
             /** @description Staff and administrators must sign in with a second factor. */
@@ -2160,6 +2703,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnterpriseResultDto"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enterprise_stats: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: 11 months before `to`). */
+                from?: string;
+                /** @description `YYYY-MM` (default: last month); at most 36 months. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseStatsDto"];
                 };
             };
             404: {
@@ -2908,6 +3485,548 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RolesDto"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["StatsUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsImportDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["StatsUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+        };
+    };
+    zone_indicators: {
+        parameters: {
+            query: {
+                /** @description `YYYY-MM`. */
+                period: string;
+                park_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorsDto"];
+                };
+            };
+        };
+    };
+    list_reports: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description `YYYY-MM`. */
+                period?: string;
+                /** @description `draft`, `submitted`, `returned`, `verified`. */
+                state?: string;
+                /** @description Only reports with (true) or without (false) flags. */
+                flagged?: boolean;
+                park_id?: string;
+                /** @description Enterprise name or USCC contains. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+        };
+    };
+    create_report: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReportDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_report: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    correct_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    return_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_report: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDto"][];
+                };
+            };
+        };
+    };
+    update_rule: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RulePatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDto"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_warnings: {
+        parameters: {
+            query: {
+                /** @description `YYYY-MM`. */
+                period: string;
+                /** @description `ytd_decline`, `late`, `divergence`. */
+                kind?: string;
+                park_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningDto"][];
+                };
+            };
+        };
+    };
+    export_warnings: {
+        parameters: {
+            query: {
+                /** @description `YYYY-MM`. */
+                period: string;
+                /** @description `ytd_decline`, `late`, `divergence`. */
+                kind?: string;
+                park_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };
             };
         };

@@ -38,6 +38,8 @@ pub async fn create_zone(app: &App, code: &str, name: &str) -> Result<ZoneRow, A
             let row = row.clone();
             Box::pin(async move {
                 let z = q::insert_zone(c, row).await.map_err(crate::error::unique_as("zone.code_taken"))?;
+                // The zone's statistics check and warning rules start as the defaults.
+                yuanqu_store::stats::ensure_default_rules(c, z.id, now).await?;
                 let e = Entry::new("zone.create", "zone", Some(z.id))
                     .after(serde_json::json!({"code": z.code, "name": z.name}));
                 audit::record(c, now, &cli(z.id), &RequestCtx::default(), e).await?;

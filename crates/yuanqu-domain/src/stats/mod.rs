@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+pub mod checks;
+pub mod indicators;
+pub mod warnings;
+
 /// A reporting month, stored as `YYYYMM` (202603) and written `YYYY-MM` (2026-03).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -159,9 +163,165 @@ pub fn wan_yuan(fen: i64) -> String {
     format!("{sign}{}.{}", t / 10, t % 10)
 }
 
+/// 万元 as typed (`123.456789`, `-5`, `0.5`; at most 6 decimals, which is exactly one fen) to
+/// fen. A sign is accepted (profit may be negative; the caller decides whether it may).
+pub fn parse_wan_yuan(s: &str) -> Result<i64, &'static str> {
+    let s = s.trim();
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() && frac.is_empty() {
+        return Err("number.invalid");
+    }
+    if !int.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return Err("number.invalid");
+    }
+    if frac.len() > 6 {
+        return Err("number.too_precise");
+    }
+    let int: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| "number.too_large")? };
+    let frac_fen: i64 = format!("{frac:0<6}").parse().map_err(|_| "number.invalid")?;
+    let fen = int.checked_mul(1_000_000).and_then(|v| v.checked_add(frac_fen)).ok_or("number.too_large")?;
+    // Far beyond any enterprise: keeps sums of a zone's year inside i64.
+    if fen > 1_000_000_000_000_000 {
+        return Err("number.too_large");
+    }
+    Ok(if neg { -fen } else { fen })
+}
+
+/// A whole number (kWh, persons), optionally signed.
+pub fn parse_whole(s: &str) -> Result<i64, &'static str> {
+    let s = s.trim();
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err("number.invalid");
+    }
+    let v: i64 = s.parse().map_err(|_| "number.too_large")?;
+    if v.abs() > 1_000_000_000_000_000 {
+        return Err("number.too_large");
+    }
+    Ok(v)
+}
+
+/// The seven values of one enterprise's month, `None` where not given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Values {
+    pub output_fen: Option<i64>,
+    pub revenue_fen: Option<i64>,
+    pub profit_fen: Option<i64>,
+    pub tax_fen: Option<i64>,
+    pub electricity_kwh: Option<i64>,
+    pub employees: Option<i64>,
+    pub rd_fen: Option<i64>,
+}
+
+impl Values {
+    pub fn get(&self, m: Metric) -> Option<i64> {
+        match m {
+            Metric::Output => self.output_fen,
+            Metric::Revenue => self.revenue_fen,
+            Metric::Profit => self.profit_fen,
+            Metric::Tax => self.tax_fen,
+            Metric::Electricity => self.electricity_kwh,
+            Metric::Employees => self.employees,
+            Metric::Rd => self.rd_fen,
+        }
+    }
+    pub fn set(&mut self, m: Metric, v: Option<i64>) {
+        match m {
+            Metric::Output => self.output_fen = v,
+            Metric::Revenue => self.revenue_fen = v,
+            Metric::Profit => self.profit_fen = v,
+            Metric::Tax => self.tax_fen = v,
+            Metric::Electricity => self.electricity_kwh = v,
+            Metric::Employees => self.employees = v,
+            Metric::Rd => self.rd_fen = v,
+        }
+    }
+    /// The metrics missing, and those negative where that is not allowed (`(metric, code)`).
+    pub fn problems_for_submit(&self) -> Vec<(Metric, &'static str)> {
+        Metric::ALL
+            .into_iter()
+            .filter_map(|m| match self.get(m) {
+                None => Some((m, "required")),
+                Some(v) if v < 0 && !m.may_be_negative() => Some((m, "number.negative")),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl Metric {
+    /// The short name used in check and warning messages (产值, 用电量, …).
+    pub fn short_zh(self) -> &'static str {
+        match self {
+            Self::Output => "产值",
+            Self::Revenue => "营收",
+            Self::Profit => "利润",
+            Self::Tax => "税金",
+            Self::Electricity => "用电量",
+            Self::Employees => "用工人数",
+            Self::Rd => "研发费用",
+        }
+    }
+}
+
+/// Basis points as a signed percentage with one decimal: 6320 → "+63.2%", -1250 → "-12.5%".
+pub fn pct(bp: i64) -> String {
+    let tenths = (bp as i128 + if bp < 0 { -5 } else { 5 }) / 10;
+    let sign = if bp > 0 {
+        "+"
+    } else if tenths < 0 {
+        "-"
+    } else {
+        ""
+    };
+    let t = tenths.unsigned_abs();
+    format!("{sign}{}.{}%", t / 10, t % 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wan_yuan_is_entered_exactly_to_the_fen() {
+        assert_eq!(parse_wan_yuan("1"), Ok(1_000_000));
+        assert_eq!(parse_wan_yuan("123.456789"), Ok(123_456_789));
+        assert_eq!(parse_wan_yuan("0.000001"), Ok(1));
+        assert_eq!(parse_wan_yuan(" 12.5 "), Ok(12_500_000));
+        assert_eq!(parse_wan_yuan(".5"), Ok(500_000));
+        assert_eq!(parse_wan_yuan("-3.2"), Ok(-3_200_000));
+        assert_eq!(parse_wan_yuan("0.0000001"), Err("number.too_precise"));
+        for bad in ["", "abc", "1,000", "1.2.3", "-", ".", "1e3"] {
+            assert_eq!(parse_wan_yuan(bad), Err("number.invalid"), "{bad}");
+        }
+        assert_eq!(parse_wan_yuan("99999999999999999999"), Err("number.too_large"));
+        assert_eq!(parse_whole("120"), Ok(120));
+        assert_eq!(parse_whole("12.5"), Err("number.invalid"));
+        assert_eq!(pct(6320), "+63.2%");
+        assert_eq!(pct(-1250), "-12.5%");
+        assert_eq!(pct(0), "0.0%");
+    }
+
+    #[test]
+    fn submit_needs_all_seven_values_and_only_profit_may_be_negative() {
+        let mut v = Values {
+            output_fen: Some(1),
+            revenue_fen: Some(1),
+            profit_fen: Some(-5),
+            tax_fen: Some(0),
+            electricity_kwh: Some(3),
+            employees: Some(2),
+            rd_fen: None,
+        };
+        assert_eq!(v.problems_for_submit(), vec![(Metric::Rd, "required")]);
+        v.rd_fen = Some(0);
+        v.tax_fen = Some(-1);
+        assert_eq!(v.problems_for_submit(), vec![(Metric::Tax, "number.negative")]);
+    }
 
     #[test]
     fn periods_parse_print_and_step_across_years() {

@@ -12,6 +12,7 @@ mod personal;
 mod platform;
 mod security;
 mod sheets;
+mod stats;
 mod store;
 mod tenancy;
 mod totp;

@@ -141,10 +141,14 @@ async fn cc03_ten_concurrent_retries_make_exactly_one_record_and_ten_identical_a
 
 /// One's own record for an ID-taking update route: a new update route over another kind of
 /// record must be added here, or this test fails.
-fn own_id(path: &str, z1: &Tenant, evaluation: uuid::Uuid) -> Option<uuid::Uuid> {
+fn own_id(path: &str, z1: &Tenant, evaluation: uuid::Uuid, report: uuid::Uuid) -> Option<uuid::Uuid> {
     let kind = path.trim_start_matches("/api/v1/").split('/').next().unwrap_or("");
     match kind {
         "evaluations" => Some(evaluation),
+        "stats" if path.starts_with("/api/v1/stats/reports/") => Some(report),
+        "stats" if path.starts_with("/api/v1/stats/rules/") => {
+            Some(yuanqu_store::stats::default_rule_id(z1.zone_id, 0))
+        }
         "users" => Some(z1.staff_id),
         "departments" => Some(z1.department_id),
         "parks" => Some(z1.park_id),
@@ -165,6 +169,8 @@ async fn cc02_every_patch_and_put_route_needs_if_match_428_missing_412_stale() {
     let ev = t.post("/api/v1/evaluations", &staff, json!({"year": 2025})).await;
     assert_eq!(ev.status, StatusCode::CREATED, "{}", ev.text);
     let evaluation: uuid::Uuid = ev.body["id"].as_str().unwrap().parse().unwrap();
+    let ent_a = t.login("z1", "ent-a", PASSWORD).await;
+    let report = yuanqu_testkit::matrix::draft_report(&t, &ent_a, "2026-10").await.unwrap();
     let updates: Vec<_> = POLICY.iter().filter(|r| matches!(r.method, "PATCH" | "PUT")).collect();
     assert!(updates.len() >= 3, "the policy table has update routes");
     for rule in updates {
@@ -174,11 +180,12 @@ async fn cc02_every_patch_and_put_route_needs_if_match_428_missing_412_stale() {
                 &security
             }
             Access::Perm(p) if staff.me["permissions"].as_array().unwrap().iter().any(|x| x == p.code()) => &staff,
+            Access::Perm(p) if ent_a.me["permissions"].as_array().unwrap().iter().any(|x| x == p.code()) => &ent_a,
             Access::Perm(p) => panic!("{} {}: no seeded account holds {}", rule.method, rule.path, p.code()),
             _ => &admin,
         };
         let path = if rule.path.contains("{id}") {
-            let id = own_id(rule.path, &z1, evaluation)
+            let id = own_id(rule.path, &z1, evaluation, report)
                 .unwrap_or_else(|| panic!("{}: add its record kind to own_id", rule.path));
             rule.path.replace("{id}", &id.to_string())
         } else {
