@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod audit;
 pub mod clock;
+pub mod enterprise;
 pub mod error;
 pub mod files;
 pub mod idempotency;

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod dialect;
+pub mod enterprise;
 pub mod entity;
 pub mod exports;
 pub mod files;

@@ -8,9 +8,10 @@ use yuanqu_domain::uscc::check_char;
 use yuanqu_store::Uuid;
 use yuanqu_store::identity::{self as q, ZoneRow};
 
-use super::org::{self, NewDepartment, NewEnterprise, NewPark};
+use super::org::{self, NewDepartment, NewPark};
 use super::users::{self, NewUser};
 use crate::audit::{self, By, Entry};
+use crate::enterprise::{self, NewEnterprise};
 use crate::{App, AppError, RequestCtx, secret};
 
 /// Who the command line acts as in the audit log.
@@ -161,11 +162,11 @@ pub async fn load_demo(app: &App, password: &str) -> Result<bool, AppError> {
     {
         let park_id = parks[i].id;
         enterprises.push(
-            org::create_enterprise_as(
+            enterprise::create_as(
                 app,
                 &scope,
                 &by,
-                NewEnterprise { name: name.into(), uscc: uscc(body), park_id },
+                NewEnterprise { name: name.into(), uscc: uscc(body), park_id, ..Default::default() },
                 &ctx,
             )
             .await?,
