@@ -668,3 +668,9 @@ pub async fn by_uscc(app: &App, zone: &Scope, uscc: &str) -> Result<Option<Enter
     let uscc = Uscc::parse(uscc).map_err(|e| AppError::field("uscc", e.code()))?;
     Ok(q::enterprise_by_uscc(&app.db.conn(), zone, uscc.as_str()).await?)
 }
+
+/// Park id → name, for showing enterprises (an enterprise account holds no `park.read`).
+pub async fn park_names(app: &App, actor: &Actor) -> Result<std::collections::HashMap<Uuid, String>, AppError> {
+    actor.require(Permission::EnterpriseRead)?;
+    Ok(iq::parks(&app.db.conn(), &actor.zone_scope()).await?.into_iter().map(|p| (p.id, p.name)).collect())
+}
