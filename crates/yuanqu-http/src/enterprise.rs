@@ -12,11 +12,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use yuanqu_app::Actor;
 use yuanqu_app::enterprise::industry::{self, Added};
 use yuanqu_app::enterprise::timeline::{self, TimelineEvent};
 use yuanqu_app::enterprise::{self as ent, EnterpriseView, Fields};
 use yuanqu_app::idempotency::Respond;
-use yuanqu_app::Actor;
 use yuanqu_domain::enterprise::FEN_PER_WAN;
 use yuanqu_domain::industry::{DIVISIONS, SECTIONS};
 use yuanqu_office::ExportFormat;
@@ -129,10 +129,7 @@ pub(crate) struct Names {
 
 impl Names {
     pub(crate) async fn load(st: &AppState, actor: &Actor) -> ApiResult<Self> {
-        Ok(Self {
-            parks: ent::park_names(&st.app, actor).await?,
-            industries: industry::names(&st.app, actor).await?,
-        })
+        Ok(Self { parks: ent::park_names(&st.app, actor).await?, industries: industry::names(&st.app, actor).await? })
     }
 
     fn dto(&self, v: EnterpriseView) -> EnterpriseDto {
@@ -337,7 +334,8 @@ fn list_query(
     tag: Option<String>,
     sort: Option<String>,
 ) -> ent::ListQuery {
-    let tags = tag.map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let tags =
+        tag.map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
     ent::ListQuery { q, park_id, industry, scale, status, tags, sort }
 }
 
@@ -665,4 +663,3 @@ pub async fn add_industry(
         Added::Existing(r) => (StatusCode::OK, Json(IndustryCodeDto::from(r))).into_response(),
     })
 }
-

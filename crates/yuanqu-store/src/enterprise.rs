@@ -66,7 +66,9 @@ fn filter_cond(scope: &Scope, f: &EnterpriseFilter) -> Condition {
         cond = cond.add(enterprise::Column::ParkId.eq(p));
     }
     if let Some((from, to)) = &f.industry {
-        cond = cond.add(enterprise::Column::IndustryCode.gte(from.clone())).add(enterprise::Column::IndustryCode.lt(to.clone()));
+        cond = cond
+            .add(enterprise::Column::IndustryCode.gte(from.clone()))
+            .add(enterprise::Column::IndustryCode.lt(to.clone()));
     }
     if let Some(a) = f.above_scale {
         cond = cond.add(enterprise::Column::AboveScale.eq(a));
@@ -104,14 +106,16 @@ fn sorted(query: sea_orm::Select<enterprise::Entity>, sort: Option<&str>) -> sea
 }
 
 /// A page of enterprises and the total, under the filters, in the scope.
-pub async fn enterprises(c: &Conn<'_>, scope: &Scope, f: &EnterpriseFilter, page: PageReq) -> Result<Page<EnterpriseRow>> {
+pub async fn enterprises(
+    c: &Conn<'_>,
+    scope: &Scope,
+    f: &EnterpriseFilter,
+    page: PageReq,
+) -> Result<Page<EnterpriseRow>> {
     let query = enterprise::Entity::find().filter(filter_cond(scope, f));
     let total = query.clone().count(c.ex()).await?;
-    let items = sorted(query, f.sort.as_deref())
-        .offset((page.page - 1) * page.size)
-        .limit(page.size)
-        .all(c.ex())
-        .await?;
+    let items =
+        sorted(query, f.sort.as_deref()).offset((page.page - 1) * page.size).limit(page.size).all(c.ex()).await?;
     Ok(Page { items, total })
 }
 
@@ -343,7 +347,7 @@ pub async fn insert_status_change(c: &Conn<'_>, scope: &Scope, row: StatusChange
     Ok(am.insert(c.ex()).await?)
 }
 
-/// An enterprise's status history, oldest first.
+/// An enterprise's status history in the order it was recorded.
 pub async fn status_changes(c: &Conn<'_>, scope: &Scope, enterprise_id: Uuid) -> Result<Vec<StatusChangeRow>> {
     Ok(enterprise_status_change::Entity::find()
         .filter(child_scope(
@@ -352,7 +356,6 @@ pub async fn status_changes(c: &Conn<'_>, scope: &Scope, enterprise_id: Uuid) ->
             enterprise_status_change::Column::EnterpriseId,
         ))
         .filter(enterprise_status_change::Column::EnterpriseId.eq(enterprise_id))
-        .order_by_asc(enterprise_status_change::Column::EffectiveOn)
         .order_by_asc(enterprise_status_change::Column::CreatedAt)
         .order_by_asc(enterprise_status_change::Column::Id)
         .all(c.ex())

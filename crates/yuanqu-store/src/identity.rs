@@ -14,9 +14,9 @@ use yuanqu_domain::{DataScope, Scope};
 use crate::entity::{api_token, department, enterprise, login_throttle, park, password_history, session, user, zone};
 use crate::{Conn, Page, PageReq, Result, like_pattern};
 
+pub use crate::enterprise::EnterpriseRow;
 pub use api_token::Model as ApiTokenRow;
 pub use department::Model as DepartmentRow;
-pub use crate::enterprise::EnterpriseRow;
 pub use login_throttle::Model as ThrottleRow;
 pub use park::Model as ParkRow;
 pub use session::Model as SessionRow;

@@ -78,7 +78,12 @@ pub async fn tenant(app: &App, code: &str, n: u8) -> anyhow::Result<Tenant> {
         app,
         &scope,
         &by,
-        NewEnterprise { name: format!("甲企业{n}"), uscc: uscc(&format!("91350582MA2Y0A{n}01")), park_id: park.id, ..Default::default() },
+        NewEnterprise {
+            name: format!("甲企业{n}"),
+            uscc: uscc(&format!("91350582MA2Y0A{n}01")),
+            park_id: park.id,
+            ..Default::default()
+        },
         &ctx,
     )
     .await
@@ -87,7 +92,12 @@ pub async fn tenant(app: &App, code: &str, n: u8) -> anyhow::Result<Tenant> {
         app,
         &scope,
         &by,
-        NewEnterprise { name: format!("乙企业{n}"), uscc: uscc(&format!("91350582MA2Y0B{n}02")), park_id: park.id, ..Default::default() },
+        NewEnterprise {
+            name: format!("乙企业{n}"),
+            uscc: uscc(&format!("91350582MA2Y0B{n}02")),
+            park_id: park.id,
+            ..Default::default()
+        },
         &ctx,
     )
     .await

@@ -57,7 +57,11 @@ pub async fn add(app: &App, actor: &Actor, code: &str, name: &str, ctx: &Request
     let code = code.ok_or_else(|| AppError::field("code", "industry.format"))?;
     let zone = actor.zone_scope();
     if let Some(existing) = q::industry_code(&app.db.conn(), &zone, &code).await? {
-        return if existing.name == name { Ok(Added::Existing(existing)) } else { Err(AppError::Conflict("industry.code_taken")) };
+        return if existing.name == name {
+            Ok(Added::Existing(existing))
+        } else {
+            Err(AppError::Conflict("industry.code_taken"))
+        };
     }
     let now = app.now();
     let row = IndustryCodeRow { id: Uuid::now_v7(), zone_id: zone.zone_id(), code, name, created_at: now };

@@ -14,9 +14,7 @@ use serde_json::json;
 use yuanqu_domain::enterprise::{self as rules, FEN_PER_WAN, Status};
 use yuanqu_domain::identity::Permission;
 use yuanqu_domain::{FieldError, Scope, Uscc};
-use yuanqu_store::enterprise::{
-    self as q, ContactRow, EnterpriseFilter, EnterpriseRow, StatusChangeRow,
-};
+use yuanqu_store::enterprise::{self as q, ContactRow, EnterpriseFilter, EnterpriseRow, StatusChangeRow};
 use yuanqu_store::identity as iq;
 use yuanqu_store::{Conn, Page, PageReq, Uuid};
 
@@ -235,8 +233,7 @@ async fn apply(
         row.above_scale_since = Some(today);
     }
     if let Some(v) = f.registered_capital_wan {
-        row.registered_capital_fen =
-            scaled("registered_capital_wan", v, FEN_PER_WAN as f64, 0.0, 1e10, errors);
+        row.registered_capital_fen = scaled("registered_capital_wan", v, FEN_PER_WAN as f64, 0.0, 1e10, errors);
     }
     if let Some(v) = f.founded_on {
         if v.is_some_and(|d| d > today) {
@@ -483,7 +480,10 @@ pub async fn update(
                     .before(audited(&before.row, &before.tags))
                     .after(audited(&row, &tags));
                 audit::record(c, now, &by, &ctx, e).await?;
-                Ok(EnterpriseView { row: EnterpriseRow { version: row.version + 1, updated_at: Some(now), ..row }, tags })
+                Ok(EnterpriseView {
+                    row: EnterpriseRow { version: row.version + 1, updated_at: Some(now), ..row },
+                    tags,
+                })
             })
         })
         .await
@@ -632,7 +632,8 @@ pub async fn add_contact(
                     q::clear_primary(c, &scope, enterprise_id).await?;
                 }
                 let r = q::insert_contact(c, &scope, row).await?;
-                let e = Entry::new("enterprise.contact_add", "enterprise", Some(enterprise_id)).after(contact_audit(&r));
+                let e =
+                    Entry::new("enterprise.contact_add", "enterprise", Some(enterprise_id)).after(contact_audit(&r));
                 audit::record(c, now, &by, &ctx, e).await?;
                 Ok(r)
             })
@@ -656,7 +657,8 @@ pub async fn delete_contact(
             let (by, ctx, scope) = (by.clone(), ctx.clone(), scope.clone());
             Box::pin(async move {
                 let r = q::delete_contact(c, &scope, enterprise_id, contact_id).await?.ok_or(AppError::NotFound)?;
-                let e = Entry::new("enterprise.contact_delete", "enterprise", Some(enterprise_id)).before(contact_audit(&r));
+                let e = Entry::new("enterprise.contact_delete", "enterprise", Some(enterprise_id))
+                    .before(contact_audit(&r));
                 audit::record(c, now, &by, &ctx, e).await
             })
         })

@@ -69,7 +69,9 @@ fn coordinate_e6(v: &str) -> Option<i64> {
 }
 
 fn parse_industry(v: &str) -> Result<String, (&'static str, String)> {
-    IndustryCode::parse(v).map(|c| c.as_str().to_owned()).map_err(|c| (c, "行业代码应为 GB/T 4754-2017 的 2–4 位代码".to_owned()))
+    IndustryCode::parse(v)
+        .map(|c| c.as_str().to_owned())
+        .map_err(|c| (c, "行业代码应为 GB/T 4754-2017 的 2–4 位代码".to_owned()))
 }
 
 fn parse_yes_no(v: &str) -> Result<String, (&'static str, String)> {
@@ -132,7 +134,10 @@ const COLUMNS: &[Column] = &[
     Column::text("land_area_mu", "用地面积（亩）", 20).example("35.5").help("亩，最多两位小数").parse(mu),
     Column::text("floor_area_m2", "建筑面积（平方米）", 20).example("12000").help("平方米，整数").parse(whole),
     Column::text("employees", "从业人数", 10).example("120").help("整数").parse(whole),
-    Column::text("tags", "标签", 400).example("专精特新、高新技术企业").help("最多 10 个，用「、」分隔").parse(parse_tags),
+    Column::text("tags", "标签", 400)
+        .example("专精特新、高新技术企业")
+        .help("最多 10 个，用「、」分隔")
+        .parse(parse_tags),
 ];
 
 /// The enterprises sheet: its columns, declared once.
@@ -265,9 +270,10 @@ async fn plan(app: &App, actor: &Actor, parsed: &Parsed) -> Result<Plan, AppErro
                 let mut after = b.clone();
                 apply(&mut after);
                 let before_tags = tags_before.remove(&b.id).unwrap_or_default();
-                let mut sorted_new = tags.clone();
+                let (mut sorted_old, mut sorted_new) = (before_tags.clone(), tags.clone());
+                sorted_old.sort();
                 sorted_new.sort();
-                if after == *b && sorted_new == before_tags {
+                if after == *b && sorted_new == sorted_old {
                     plan.unchanged += 1;
                 } else {
                     plan.updates.push(((b.clone(), before_tags), (after, tags)));
@@ -367,7 +373,8 @@ pub async fn import(
                         .after(audited(after, tags));
                     audit::record(c, now, &by, &ctx, a).await?;
                 }
-                audit::record(c, now, &by, &ctx, Entry::new("enterprise.import", "enterprise", None).after(summary)).await
+                audit::record(c, now, &by, &ctx, Entry::new("enterprise.import", "enterprise", None).after(summary))
+                    .await
             })
         })
         .await?;

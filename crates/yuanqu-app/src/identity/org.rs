@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use yuanqu_domain::identity::Permission;
 use yuanqu_domain::FieldError;
-use yuanqu_store::identity::{self as q, DepartmentRow, ParkRow};
+use yuanqu_domain::identity::Permission;
 use yuanqu_store::Uuid;
+use yuanqu_store::identity::{self as q, DepartmentRow, ParkRow};
 
 use super::{done, text};
 use crate::audit::{self, By, Entry};

@@ -4,6 +4,7 @@
 
 mod api;
 mod audit;
+mod enterprise;
 mod files;
 mod openapi;
 mod personal;
