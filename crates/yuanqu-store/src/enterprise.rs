@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -201,27 +201,25 @@ pub async fn update_enterprise(c: &Conn<'_>, scope: &Scope, row: &EnterpriseRow,
     Ok(r.rows_affected == 1)
 }
 
-/// Sets the status if the version is still `version` (and the status still `from`); bumps it.
+/// Applies a status change to its enterprise if the version is still `version` (and the status
+/// still the change's `from_status`); bumps the version.
 pub async fn set_status(
     c: &Conn<'_>,
     scope: &Scope,
-    id: Uuid,
     version: i64,
-    from: &str,
-    to: &str,
-    since: NaiveDate,
+    change: &StatusChangeRow,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     use enterprise::Column as E;
     let r = enterprise::Entity::update_many()
-        .col_expr(E::Status, Expr::value(to.to_owned()))
-        .col_expr(E::StatusSince, Expr::value(Some(since)))
+        .col_expr(E::Status, Expr::value(change.to_status.clone()))
+        .col_expr(E::StatusSince, Expr::value(Some(change.effective_on)))
         .col_expr(E::UpdatedAt, Expr::value(Some(now)))
         .col_expr(E::Version, Expr::col(E::Version).add(1))
-        .filter(E::Id.eq(id))
+        .filter(E::Id.eq(change.enterprise_id))
         .filter(enterprise_scope(scope))
         .filter(E::Version.eq(version))
-        .filter(E::Status.eq(from))
+        .filter(E::Status.eq(change.from_status.clone().unwrap_or_default()))
         .exec(c.ex())
         .await?;
     Ok(r.rows_affected == 1)

@@ -120,7 +120,7 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<EnterpriseView, A
     let c = app.db.conn();
     let scope = actor.scope();
     let row = q::enterprise(&c, &scope, id).await?.ok_or(AppError::NotFound)?;
-    Ok(with_tags(&c, &scope, vec![row]).await?.pop().ok_or(AppError::NotFound)?)
+    with_tags(&c, &scope, vec![row]).await?.pop().ok_or(AppError::NotFound)
 }
 
 /// The contacts of an enterprise in my scope (phones are masked by the caller's DTO).
@@ -553,8 +553,7 @@ pub async fn change_status(
             let (change, before, by, ctx, scope) =
                 (change.clone(), before.clone(), by.clone(), ctx.clone(), scope.clone());
             Box::pin(async move {
-                let from = before.row.status.as_str();
-                if !q::set_status(c, &scope, id, version, from, &change.to_status, effective_on, now).await? {
+                if !q::set_status(c, &scope, version, &change, now).await? {
                     return Err(AppError::PreconditionFailed);
                 }
                 let h = q::insert_status_change(c, &scope, change).await?;
