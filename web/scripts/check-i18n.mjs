@@ -59,6 +59,9 @@ const CODES = [
   'export.self_approval', 'export.not_pending', 'export.not_approved', 'export.not_requester', 'export.downloaded',
   'export.expired',
   'department.not_found', 'department.ambiguous', 'enterprise.required', 'enterprise.not_found', 'enterprise.not_allowed',
+  'enterprise.status_unknown', 'enterprise.status_unchanged', 'enterprise.too_many_tags', 'enterprise.tag_too_long',
+  'industry.format', 'industry.unknown', 'industry.shipped', 'industry.code_taken', 'park.not_found',
+  'number.format', 'number.negative', 'number.too_precise', 'number.too_large', 'date.format', 'date.future',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

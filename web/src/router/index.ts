@@ -26,6 +26,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'roles', name: 'roles', component: () => import('../views/RolesView.vue'), meta: { menuKey: 'roles', perm: 'role.read' } },
       { path: 'parks', name: 'parks', component: () => import('../views/ParksView.vue'), meta: { menuKey: 'parks', perm: 'park.read' } },
       { path: 'enterprises', name: 'enterprises', component: () => import('../views/EnterprisesView.vue'), meta: { menuKey: 'enterprises', perm: 'enterprise.read' } },
+      { path: 'enterprises/:id', name: 'enterprise', component: () => import('../views/EnterpriseView.vue'), meta: { titleKey: 'enterprise.title', perm: 'enterprise.read' } },
       { path: 'tokens', name: 'tokens', component: () => import('../views/TokensView.vue'), meta: { menuKey: 'tokens', perm: 'token.own' } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { menuKey: 'audit', perm: 'audit.read' } },
       { path: 'profile', name: 'profile', component: () => import('../views/ProfileView.vue'), meta: { menuKey: 'profile' } },
