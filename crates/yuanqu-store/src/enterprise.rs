@@ -102,7 +102,13 @@ fn sorted(query: sea_orm::Select<enterprise::Entity>, sort: Option<&str>) -> sea
         "registered_capital" => enterprise::Column::RegisteredCapitalFen,
         _ => enterprise::Column::Name,
     };
-    query.order_by(col, order).order_by_asc(enterprise::Column::Name).order_by_asc(enterprise::Column::Id)
+    // Empty values last in both directions, the same on both engines (PostgreSQL puts NULLs
+    // first when descending, SQLite when ascending).
+    query
+        .order_by(Expr::col(col).is_null(), Order::Asc)
+        .order_by(col, order)
+        .order_by_asc(enterprise::Column::Name)
+        .order_by_asc(enterprise::Column::Id)
 }
 
 /// A page of enterprises and the total, under the filters, in the scope.
