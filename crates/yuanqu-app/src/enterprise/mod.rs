@@ -411,11 +411,9 @@ async fn create_in(
         .await
 }
 
+/// A taken USCC is 409 `enterprise.uscc_taken` (the UI puts it on the field).
 fn uscc_taken(e: yuanqu_store::StoreError) -> AppError {
-    match unique_as("enterprise.uscc_taken")(e) {
-        AppError::Conflict(code) => AppError::ConflictField { field: "uscc", code },
-        other => other,
-    }
+    unique_as("enterprise.uscc_taken")(e)
 }
 
 /// A change of the registry fields (not the status).
