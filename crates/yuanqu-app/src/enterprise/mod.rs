@@ -24,6 +24,12 @@ use crate::idempotency::{self, Created, Idem};
 use crate::identity::{done, text};
 use crate::{Actor, App, AppError, RequestCtx};
 
+/// The zone's calendar day (China Standard Time, UTC+8, no daylight saving): the day a status or
+/// the scale changes, and the latest allowed founding or effective date.
+pub fn zone_today(now: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    (now + chrono::Duration::hours(8)).date_naive()
+}
+
 /// An enterprise with its tags (and, for one enterprise, its contacts and status history).
 #[derive(Debug, Clone)]
 pub struct EnterpriseView {
@@ -356,7 +362,7 @@ async fn create_in(
 ) -> Result<Created<EnterpriseView>, AppError> {
     let c = app.db.conn();
     let now = app.now();
-    let today = now.date_naive();
+    let today = zone_today(now);
     let mut errors = Vec::new();
     let name = text("name", &n.name, 128, &mut errors);
     let uscc = uscc_of(&n.uscc, &mut errors);
@@ -443,7 +449,7 @@ pub async fn update(
         return Err(AppError::PreconditionFailed);
     }
     let now = app.now();
-    let today = now.date_naive();
+    let today = zone_today(now);
     let mut row = before.row.clone();
     let mut errors = Vec::new();
     if let Some(n) = &p.name {
@@ -520,12 +526,12 @@ pub async fn change_status(
         }
     };
     let effective_on = match s.effective_on {
-        Some(d) if d > now.date_naive() => {
+        Some(d) if d > zone_today(now) => {
             errors.push(FieldError::new("effective_on", "date.future"));
             d
         }
         Some(d) => d,
-        None => now.date_naive(),
+        None => zone_today(now),
     };
     let reason = text("reason", &s.reason, 200, &mut errors);
     done(errors)?;
@@ -672,4 +678,16 @@ pub async fn by_uscc(app: &App, zone: &Scope, uscc: &str) -> Result<Option<Enter
 pub async fn park_names(app: &App, actor: &Actor) -> Result<std::collections::HashMap<Uuid, String>, AppError> {
     actor.require(Permission::EnterpriseRead)?;
     Ok(iq::parks(&app.db.conn(), &actor.zone_scope()).await?.into_iter().map(|p| (p.id, p.name)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_zone_day_is_china_standard_time() {
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
+        assert_eq!(zone_today(at("2026-11-26T15:59:59Z")).to_string(), "2026-11-26");
+        assert_eq!(zone_today(at("2026-11-26T16:00:00Z")).to_string(), "2026-11-27");
+    }
 }

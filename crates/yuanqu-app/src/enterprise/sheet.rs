@@ -183,7 +183,7 @@ async fn plan(app: &App, actor: &Actor, parsed: &Parsed) -> Result<Plan, AppErro
     let c = app.db.conn();
     let zone = actor.zone_scope();
     let now = app.now();
-    let today = now.date_naive();
+    let today = super::zone_today(now);
     let parks: HashMap<String, Uuid> = iq::parks(&c, &zone).await?.into_iter().map(|p| (p.code, p.id)).collect();
     let added: HashSet<String> = q::industry_codes(&c, &zone).await?.into_iter().map(|r| r.code).collect();
     let usccs: Vec<String> = parsed.rows.iter().map(|r| r.values[USCC].clone()).collect();
@@ -349,7 +349,7 @@ pub async fn import(
     let by = By::from(actor);
     let zone = actor.zone_scope();
     let now = app.now();
-    let today = now.date_naive();
+    let today = super::zone_today(now);
     app.db
         .write(|c| {
             let (work, by, ctx, zone, summary) = (work.clone(), by.clone(), ctx.clone(), zone.clone(), summary.clone());

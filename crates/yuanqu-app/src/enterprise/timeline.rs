@@ -54,8 +54,9 @@ pub async fn timeline(app: &App, actor: &Actor, enterprise_id: Uuid) -> Result<V
     Ok(out)
 }
 
+/// Midnight of a zone day (UTC+8), as a UTC instant.
 fn day(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(8)
 }
 
 fn status_zh(code: &str) -> &str {
@@ -81,8 +82,10 @@ impl TimelineSource for Registry {
         }
         for h in q::status_changes(&c, scope, enterprise_id).await? {
             let Some(from) = &h.from_status else { continue };
+            // A change effective on the day it was recorded is placed at its moment.
+            let at = if super::zone_today(h.created_at) == h.effective_on { h.created_at } else { day(h.effective_on) };
             out.push(TimelineEvent {
-                at: day(h.effective_on),
+                at,
                 kind: "enterprise.status".into(),
                 title: format!("状态变更：{} → {}", status_zh(from), status_zh(&h.to_status)),
                 detail: h.reason,
