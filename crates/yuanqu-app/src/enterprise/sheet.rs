@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use yuanqu_domain::enterprise::{self as rules, FEN_PER_WAN, Status, format_scaled, parse_scaled};
+use yuanqu_domain::enterprise::{self as rules, Status, format_scaled, parse_scaled};
 use yuanqu_domain::identity::Permission;
 use yuanqu_domain::industry::IndustryCode;
 use yuanqu_domain::{Scope, Uscc};
@@ -53,12 +53,8 @@ fn whole(v: &str) -> Result<String, (&'static str, String)> {
 
 /// A coordinate: a signed decimal with up to 6 places.
 fn coordinate(v: &str) -> Result<String, (&'static str, String)> {
-    let (neg, rest) = match v.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, v),
-    };
-    let _ = neg;
-    parse_scaled(rest, 6).map(|_| v.to_owned()).map_err(|c| (c, number_message(c)))
+    let magnitude = v.strip_prefix('-').unwrap_or(v);
+    parse_scaled(magnitude, 6).map(|_| v.to_owned()).map_err(|c| (c, number_message(c)))
 }
 
 fn coordinate_e6(v: &str) -> Option<i64> {
@@ -442,8 +438,8 @@ pub async fn export(
             let industry = e.industry_code.clone().unwrap_or_default();
             let industry_name = names.get(&industry).cloned().unwrap_or_default();
             let n = |v: Option<i64>, d: u32| v.map(|v| format_scaled(v, d)).unwrap_or_default();
-            let capital = e.registered_capital_fen.map(|v| format_scaled(v, 6)).unwrap_or_default();
-            let _ = FEN_PER_WAN;
+            // 1 万元 = 10^6 fen.
+            let capital = n(e.registered_capital_fen, 6);
             let status = Status::parse(&e.status).map(Status::name_zh).unwrap_or(e.status.as_str());
             let contact = contacts.get(&e.id);
             let cells = [
