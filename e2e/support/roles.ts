@@ -44,6 +44,7 @@ export const MENU_PERMISSION: Record<string, string> = {
   roles: 'role.read',
   parks: 'park.read',
   enterprises: 'enterprise.read',
+  ownEnterprise: 'enterprise.read',
   economy: 'economy.read',
   tokens: 'token.own',
   audit: 'audit.read',
@@ -60,6 +61,12 @@ export const MENU_HIDDEN_WITH: Record<string, string> = {
   statsWarnings: 'stats.report',
 };
 
+/** Entries only an enterprise account sees (true) or only other accounts see (false). */
+export const MENU_ENTERPRISE: Record<string, boolean> = {
+  enterprises: false,
+  ownEnterprise: true,
+};
+
 /** Entries every logged-in user has: the home page and the profile. */
 export const ALWAYS_IN_MENU = ['home', 'profile'];
 
@@ -71,6 +78,7 @@ export function can(role: string, perm: string): boolean {
 export function expectedMenu(role: string): string[] {
   const keys = Object.entries(MENU_PERMISSION)
     .filter(([key, perm]) => can(role, perm) && !(MENU_HIDDEN_WITH[key] && can(role, MENU_HIDDEN_WITH[key]!)))
+    .filter(([key]) => MENU_ENTERPRISE[key] === undefined || MENU_ENTERPRISE[key] === (role === 'enterprise'))
     .map(([key]) => key);
   return [...ALWAYS_IN_MENU, ...keys].sort();
 }

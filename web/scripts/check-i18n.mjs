@@ -65,6 +65,9 @@ const CODES = [
   'stats.locked', 'stats.not_editable', 'stats.not_submitted', 'stats.not_verified', 'stats.reason_length',
   'period.invalid', 'period.future', 'number.invalid', 'number.negative', 'number.too_precise', 'number.too_large',
   'not_applicable',
+  'enterprise.status_unknown', 'enterprise.status_unchanged', 'enterprise.too_many_tags', 'enterprise.tag_too_long',
+  'industry.format', 'industry.unknown', 'industry.shipped', 'industry.code_taken', 'park.not_found',
+  'number.format', 'number.negative', 'number.too_precise', 'number.too_large', 'date.format', 'date.future',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

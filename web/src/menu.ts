@@ -26,6 +26,9 @@ export interface MenuItem {
   perm?: string;
   /** Hidden from holders of this permission (zone-wide pages an enterprise account, which has its own, may not use). */
   hideWith?: string;
+  /** Only for an enterprise account (true) or only for other accounts (false); `:own` in the
+   * path is the account's enterprise. */
+  enterprise?: boolean;
 }
 
 export interface MenuGroup {
@@ -52,7 +55,8 @@ export const MENU: MenuGroup[] = [
     icon: OfficeBuilding,
     items: [
       { key: 'parks', path: '/parks', icon: OfficeBuilding, perm: 'park.read' },
-      { key: 'enterprises', path: '/enterprises', icon: Tickets, perm: 'enterprise.read' },
+      { key: 'enterprises', path: '/enterprises', icon: Tickets, perm: 'enterprise.read', enterprise: false },
+      { key: 'ownEnterprise', path: '/enterprises/:own', icon: Tickets, perm: 'enterprise.read', enterprise: true },
     ],
   },
   {
@@ -91,7 +95,10 @@ export function findMenu(key: string): { group?: MenuGroup; item?: MenuItem } {
   return {};
 }
 
-/** The groups and items the given permission check allows. */
-export function visibleMenu(has: (perm?: string) => boolean): MenuGroup[] {
-  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => has(i.perm) && !(i.hideWith && has(i.hideWith))) })).filter((g) => g.items.length > 0);
+/** The groups and items the given permission check allows (`enterpriseId`: the account's enterprise, if any). */
+export function visibleMenu(has: (perm?: string) => boolean, enterpriseId?: string | null): MenuGroup[] {
+  const fits = (i: MenuItem) =>
+    has(i.perm) && !(i.hideWith && has(i.hideWith)) && (i.enterprise === undefined || i.enterprise === !!enterpriseId);
+  const own = (i: MenuItem) => (i.path.includes(':own') ? { ...i, path: i.path.replace(':own', enterpriseId ?? '') } : i);
+  return MENU.map((g) => ({ ...g, items: g.items.filter(fits).map(own) })).filter((g) => g.items.length > 0);
 }

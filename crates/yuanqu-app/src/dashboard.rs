@@ -190,10 +190,7 @@ pub async fn economy(app: &App, actor: &Actor, period: Option<Period>) -> Result
 }
 
 fn industry_name(code: &str) -> String {
-    industry::section_of(code)
-        .and_then(|s| industry::SECTIONS.iter().find(|x| x.0 == s))
-        .map(|(_, n, ..)| format!("{code} {n}"))
-        .unwrap_or_else(|| code.to_owned())
+    industry::division_name(code).map(|n| format!("{code} {n}")).unwrap_or_else(|| code.to_owned())
 }
 
 /// Year-to-date sums of rollup rows.

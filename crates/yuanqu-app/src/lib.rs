@@ -6,6 +6,7 @@ pub mod audit;
 pub mod clock;
 pub mod dashboard;
 pub mod demo;
+pub mod enterprise;
 pub mod error;
 pub mod evaluation;
 pub mod files;

@@ -1,4 +1,4 @@
-//! Identity routes: sign-in, users, departments, roles, parks, enterprises, API tokens.
+//! Identity routes: sign-in, users, departments, roles, parks, API tokens.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -12,7 +12,7 @@ use yuanqu_app::idempotency::Respond;
 use yuanqu_app::identity::{auth, org, tokens, users};
 use yuanqu_app::{Actor, Page};
 use yuanqu_domain::identity::{Permission, Role};
-use yuanqu_store::identity::{ApiTokenRow, DepartmentRow, EnterpriseRow, ParkRow, UserFilter};
+use yuanqu_store::identity::{ApiTokenRow, DepartmentRow, ParkRow, UserFilter};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -240,41 +240,6 @@ pub struct NewParkDto {
 pub struct ParkPatchDto {
     pub code: Option<String>,
     pub name: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EnterpriseDto {
-    pub id: Uuid,
-    pub name: String,
-    /// 统一社会信用代码
-    pub uscc: String,
-    pub park_id: Uuid,
-    pub park_name: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EnterprisePage {
-    pub items: Vec<EnterpriseDto>,
-    pub total: u64,
-    pub page: u64,
-    pub page_size: u64,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewEnterpriseDto {
-    pub name: String,
-    pub uscc: String,
-    pub park_id: Uuid,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EnterpriseQuery {
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
-    pub q: Option<String>,
-    pub park_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -703,68 +668,6 @@ pub async fn update_park(
 ) -> ApiResult<Response> {
     let p = org::update_park(&st.app, &actor, id, v, org::ParkPatch { code: b.code, name: b.name }, &ctx).await?;
     Ok((etag(p.version), Json(ParkDto::from(p))).into_response())
-}
-
-// ---------------------------------------------------------------- enterprises
-
-async fn enterprise_dtos(st: &AppState, actor: &Actor, rows: Vec<EnterpriseRow>) -> ApiResult<Vec<EnterpriseDto>> {
-    let parks = org::parks(&st.app, actor).await.unwrap_or_default();
-    Ok(rows.into_iter().map(|e| enterprise_dto(&parks, e)).collect())
-}
-
-fn enterprise_dto(parks: &[ParkRow], e: EnterpriseRow) -> EnterpriseDto {
-    EnterpriseDto {
-        park_name: parks.iter().find(|p| p.id == e.park_id).map(|p| p.name.clone()),
-        id: e.id,
-        name: e.name,
-        uscc: e.uscc,
-        park_id: e.park_id,
-    }
-}
-
-/// Enterprises within my scope (an enterprise account sees only its own).
-#[utoipa::path(get, path = "/api/v1/enterprises", tag = "enterprises", params(EnterpriseQuery), responses((status = 200, body = EnterprisePage)))]
-pub async fn list_enterprises(
-    State(st): State<AppState>,
-    Me(actor): Me,
-    Query(q): Query<EnterpriseQuery>,
-) -> ApiResult<Json<EnterprisePage>> {
-    let page = yuanqu_app::page_req(q.page, q.page_size)?;
-    let p = org::enterprises(&st.app, &actor, q.q.as_deref(), q.park_id, page).await?;
-    Ok(Json(EnterprisePage {
-        items: enterprise_dtos(&st, &actor, p.items).await?,
-        total: p.total,
-        page: page.page,
-        page_size: page.size,
-    }))
-}
-
-/// Register an enterprise (the USCC is checked with its GB 32100 check character).
-#[utoipa::path(post, path = "/api/v1/enterprises", tag = "enterprises", request_body = NewEnterpriseDto, params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = EnterpriseDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_enterprise(
-    State(st): State<AppState>,
-    Me(actor): Me,
-    RequestCtxX(ctx): RequestCtxX,
-    Idempotent { key, body: b }: Idempotent<NewEnterpriseDto>,
-) -> ApiResult<Response> {
-    let parks = org::parks(&st.app, &actor).await.unwrap_or_default();
-    let respond: Respond<EnterpriseRow> = std::sync::Arc::new(move |e| to_json(enterprise_dto(&parks, e.clone())));
-    let n = org::NewEnterprise { name: b.name, uscc: b.uscc, park_id: b.park_id };
-    let r = org::create_enterprise(&st.app, &actor, n, &ctx, key.map(|k| k.with(respond.clone()))).await?;
-    Ok(created(r.map(|e| respond(&e))))
-}
-
-/// One enterprise.
-#[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "enterprises", params(("id" = Uuid, Path)),
-    responses((status = 200, body = EnterpriseDto), (status = 404, body = Problem)))]
-pub async fn get_enterprise(
-    State(st): State<AppState>,
-    Me(actor): Me,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<EnterpriseDto>> {
-    let e = org::enterprise(&st.app, &actor, id).await?;
-    enterprise_dtos(&st, &actor, vec![e]).await?.pop().map(Json).ok_or_else(ApiError::not_found)
 }
 
 // ---------------------------------------------------------------- API tokens

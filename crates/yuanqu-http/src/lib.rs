@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod enterprise;
 pub mod error;
 pub mod evaluation;
 pub mod extract;
@@ -106,7 +107,10 @@ impl AppState {
         identity::list_departments, identity::create_department, identity::update_department, identity::delete_department,
         identity::list_roles,
         identity::list_parks, identity::create_park, identity::update_park,
-        identity::list_enterprises, identity::create_enterprise, identity::get_enterprise,
+        enterprise::list_enterprises, enterprise::create_enterprise, enterprise::get_enterprise,
+        enterprise::update_enterprise, enterprise::change_status, enterprise::add_contact, enterprise::delete_contact,
+        enterprise::get_timeline, enterprise::list_tags, enterprise::import_template, enterprise::import,
+        enterprise::import_report, enterprise::export, enterprise::list_industries, enterprise::add_industry,
         identity::list_tokens, identity::create_token, identity::revoke_token,
         evaluation::list_evaluations, evaluation::create_evaluation, evaluation::get_evaluation,
         evaluation::update_evaluation, evaluation::run_evaluation, evaluation::publish_evaluation,
@@ -179,6 +183,7 @@ macro_rules! get_ {
 
 /// Every API route, each checked against the policy table.
 pub fn routes() -> Result<Routes, UndeclaredRoute> {
+    use enterprise as e;
     use identity as i;
     let r = Routes::new();
     let r = r.add(Method::POST, "/api/v1/auth/login", on(MethodFilter::POST, i::login))?;
@@ -220,9 +225,8 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/parks", get_!(i::list_parks).post(i::create_park))?;
     let r = r.add(Method::POST, "/api/v1/parks", MethodRouter::new())?;
     let r = r.add(Method::PATCH, "/api/v1/parks/{id}", on(MethodFilter::PATCH, i::update_park))?;
-    let r = r.add(Method::GET, "/api/v1/enterprises", get_!(i::list_enterprises).post(i::create_enterprise))?;
+    let r = r.add(Method::GET, "/api/v1/enterprises", get_!(e::list_enterprises).post(e::create_enterprise))?;
     let r = r.add(Method::POST, "/api/v1/enterprises", MethodRouter::new())?;
-    let r = r.add(Method::GET, "/api/v1/enterprises/{id}", get_!(i::get_enterprise))?;
     let r = r.add(Method::GET, "/api/v1/enterprises/{id}/evaluations", get_!(evaluation::enterprise_evaluations))?;
     let r = r.add(
         Method::GET,
@@ -265,6 +269,27 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/stats/warnings/export", get_!(stats::export_warnings))?;
     let r = r.add(Method::GET, "/api/v1/stats/rules", get_!(stats::list_rules))?;
     let r = r.add(Method::PATCH, "/api/v1/stats/rules/{id}", on(MethodFilter::PATCH, stats::update_rule))?;
+    let r = r.add(Method::GET, "/api/v1/enterprises/{id}", get_!(e::get_enterprise).patch(e::update_enterprise))?;
+    let r = r.add(Method::PATCH, "/api/v1/enterprises/{id}", MethodRouter::new())?;
+    let r = r.add(Method::POST, "/api/v1/enterprises/{id}/status", on(MethodFilter::POST, e::change_status))?;
+    let r = r.add(Method::POST, "/api/v1/enterprises/{id}/contacts", on(MethodFilter::POST, e::add_contact))?;
+    let r = r.add(
+        Method::DELETE,
+        "/api/v1/enterprises/{id}/contacts/{contact_id}",
+        on(MethodFilter::DELETE, e::delete_contact),
+    )?;
+    let r = r.add(Method::GET, "/api/v1/enterprises/{id}/timeline", get_!(e::get_timeline))?;
+    let r = r.add(Method::GET, "/api/v1/enterprises/tags", get_!(e::list_tags))?;
+    let r = r.add(Method::GET, "/api/v1/enterprises/export", get_!(e::export))?;
+    let r = r.add(Method::GET, "/api/v1/enterprises/import/template", get_!(e::import_template))?;
+    let r = r.add(Method::POST, "/api/v1/enterprises/import", on(MethodFilter::POST, e::import).layer(upload()))?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/enterprises/import/report",
+        on(MethodFilter::POST, e::import_report).layer(upload()),
+    )?;
+    let r = r.add(Method::GET, "/api/v1/industries", get_!(e::list_industries).post(e::add_industry))?;
+    let r = r.add(Method::POST, "/api/v1/industries", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/tokens", get_!(i::list_tokens).post(i::create_token))?;
     let r = r.add(Method::POST, "/api/v1/tokens", MethodRouter::new())?;
     let r = r.add(Method::DELETE, "/api/v1/tokens/{id}", on(MethodFilter::DELETE, i::revoke_token))?;

@@ -148,7 +148,7 @@ pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str)
 
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn parse_mode(m: Option<&str>) -> ApiResult<ImportMode> {
+pub(crate) fn parse_mode(m: Option<&str>) -> ApiResult<ImportMode> {
     match m.unwrap_or("all_or_nothing") {
         "all_or_nothing" => Ok(ImportMode::AllOrNothing),
         "valid_rows" => Ok(ImportMode::ValidRows),
@@ -309,7 +309,7 @@ pub async fn export(
     }
 }
 
-fn slot(st: &AppState, user: Uuid) -> ApiResult<ExportSlot> {
+pub(crate) fn slot(st: &AppState, user: Uuid) -> ApiResult<ExportSlot> {
     st.exports.try_acquire(user).ok_or_else(|| {
         let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "export.too_many", "Too many exports at once");
         e.retry_after = Some(10);
@@ -319,6 +319,11 @@ fn slot(st: &AppState, user: Uuid) -> ApiResult<ExportSlot> {
 
 /// Streams a written export (no-store: it may hold personal data) and frees the slot at the end.
 async fn stream(out: user_sheet::Exported, slot: ExportSlot) -> ApiResult<Response> {
+    stream_named(out, slot, "users").await
+}
+
+/// Streams a written export as `<name>.<extension>` (no-store) and frees the slot at the end.
+pub(crate) async fn stream_named(out: user_sheet::Exported, slot: ExportSlot, name: &str) -> ApiResult<Response> {
     let format = out.format;
     let file =
         tokio::fs::File::open(out.file.path()).await.map_err(|e| ApiError::from(AppError::Internal(e.to_string())))?;
@@ -332,7 +337,7 @@ async fn stream(out: user_sheet::Exported, slot: ExportSlot) -> ApiResult<Respon
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"users.{}\"", format.extension())) {
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{}\"", format.extension())) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     if let Ok(v) = HeaderValue::from_str(&rows.to_string()) {

@@ -14,9 +14,9 @@ use yuanqu_domain::{DataScope, Scope};
 use crate::entity::{api_token, department, enterprise, login_throttle, park, password_history, session, user, zone};
 use crate::{Conn, Page, PageReq, Result, like_pattern};
 
+pub use crate::enterprise::EnterpriseRow;
 pub use api_token::Model as ApiTokenRow;
 pub use department::Model as DepartmentRow;
-pub use enterprise::Model as EnterpriseRow;
 pub use login_throttle::Model as ThrottleRow;
 pub use park::Model as ParkRow;
 pub use session::Model as SessionRow;
@@ -155,66 +155,8 @@ pub async fn department_has_dependents(c: &Conn<'_>, scope: &Scope, id: Uuid) ->
 
 // ---------------------------------------------------------------- enterprises
 
-fn enterprise_scope(scope: &Scope) -> Condition {
-    let base = Condition::all().add(enterprise::Column::ZoneId.eq(scope.zone_id()));
-    match scope.data() {
-        DataScope::Enterprise(id) => base.add(enterprise::Column::Id.eq(*id)),
-        DataScope::Own(_) | DataScope::PartyOrganizations(_) => base.add(Expr::val(1).eq(0)),
-        DataScope::Zone | DataScope::Departments(_) => base,
-    }
-}
-
-pub async fn enterprises(
-    c: &Conn<'_>,
-    scope: &Scope,
-    q: Option<&str>,
-    park_id: Option<Uuid>,
-    page: PageReq,
-) -> Result<Page<EnterpriseRow>> {
-    let mut cond = enterprise_scope(scope);
-    if let Some(q) = q.filter(|q| !q.is_empty()) {
-        let p = like_pattern(q);
-        cond = cond
-            .add(Condition::any().add(enterprise::Column::Name.like(p.clone())).add(enterprise::Column::Uscc.like(p)));
-    }
-    if let Some(p) = park_id {
-        cond = cond.add(enterprise::Column::ParkId.eq(p));
-    }
-    let query = enterprise::Entity::find().filter(cond);
-    let total = query.clone().count(c.ex()).await?;
-    let items = query
-        .order_by_asc(enterprise::Column::Name)
-        .order_by_asc(enterprise::Column::Id)
-        .offset((page.page - 1) * page.size)
-        .limit(page.size)
-        .all(c.ex())
-        .await?;
-    Ok(Page { items, total })
-}
-
-/// Every enterprise in scope (an import resolves USCCs against them).
-pub async fn all_enterprises(c: &Conn<'_>, scope: &Scope) -> Result<Vec<EnterpriseRow>> {
-    Ok(enterprise::Entity::find().filter(enterprise_scope(scope)).all(c.ex()).await?)
-}
-
-pub async fn enterprise(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<EnterpriseRow>> {
-    Ok(enterprise::Entity::find_by_id(id).filter(enterprise_scope(scope)).one(c.ex()).await?)
-}
-
-/// The enterprise with this (normalized) USCC in scope.
-pub async fn enterprise_by_uscc(c: &Conn<'_>, scope: &Scope, uscc: &str) -> Result<Option<EnterpriseRow>> {
-    Ok(enterprise::Entity::find()
-        .filter(enterprise_scope(scope))
-        .filter(enterprise::Column::Uscc.eq(uscc))
-        .one(c.ex())
-        .await?)
-}
-
-pub async fn insert_enterprise(c: &Conn<'_>, scope: &Scope, row: EnterpriseRow) -> Result<EnterpriseRow> {
-    let mut am: enterprise::ActiveModel = EnterpriseRow { zone_id: scope.zone_id(), version: 1, ..row }.into();
-    am = am.reset_all();
-    Ok(am.insert(c.ex()).await?)
-}
+/// The enterprise queries live in [`crate::enterprise`]; these are the ones identity uses.
+pub use crate::enterprise::{all_enterprises, enterprise, enterprise_by_uscc};
 
 // ---------------------------------------------------------------- users
 

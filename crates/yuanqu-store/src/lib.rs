@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod demo;
 pub mod dialect;
+pub mod enterprise;
 pub mod entity;
 pub mod evaluation;
 pub mod exports;

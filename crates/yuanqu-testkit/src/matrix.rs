@@ -63,6 +63,32 @@ pub const ID_OPERATIONS: &[IdOp] = &[
     IdOp { method: "DELETE", path: "/api/v1/departments/{id}", target: Target::Department, body: none },
     IdOp { method: "PATCH", path: "/api/v1/parks/{id}", target: Target::Park, body: || json!({"name": "改名"}) },
     IdOp { method: "GET", path: "/api/v1/enterprises/{id}", target: Target::Enterprise, body: none },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/enterprises/{id}",
+        target: Target::Enterprise,
+        body: || json!({"name": "改名", "employees": 1}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/enterprises/{id}/status",
+        target: Target::Enterprise,
+        body: || json!({"status": "suspended", "reason": "停产检修"}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/enterprises/{id}/contacts",
+        target: Target::Enterprise,
+        body: || json!({"name": "王五", "title": "经理", "phone": "13912345678"}),
+    },
+    // `{contact_id}` is the other tenant's contact of that enterprise (see `World::send`).
+    IdOp {
+        method: "DELETE",
+        path: "/api/v1/enterprises/{id}/contacts/{contact_id}",
+        target: Target::Enterprise,
+        body: none,
+    },
+    IdOp { method: "GET", path: "/api/v1/enterprises/{id}/timeline", target: Target::Enterprise, body: none },
     IdOp { method: "DELETE", path: "/api/v1/tokens/{id}", target: Target::ApiToken, body: none },
     IdOp { method: "GET", path: "/api/v1/files/{id}", target: Target::File, body: none },
     IdOp { method: "GET", path: "/api/v1/files/{id}/content", target: Target::File, body: none },
@@ -192,6 +218,8 @@ pub struct World {
     /// A draft report of Z2's enterprise A, and one of Z1's enterprise B.
     pub z2_report: Uuid,
     pub z1_ent_b_report: Uuid,
+    /// A contact of Z2's enterprise A.
+    pub z2_contact: Uuid,
 }
 
 impl World {
@@ -219,6 +247,15 @@ impl World {
         anyhow::ensure!(run.status == StatusCode::OK, "evaluation run: {}", run.text);
         let z2_report = draft_report(&t, &t.login("z2", "ent-a", PASSWORD).await, "2026-10").await?;
         let z1_ent_b_report = draft_report(&t, &z1_ent_b, "2026-10").await?;
+        let c = t
+            .post(
+                &format!("/api/v1/enterprises/{}/contacts", z2.enterprise_a),
+                &z2_admin,
+                json!({"name": "赵六", "title": "厂长", "phone": "13712345678"}),
+            )
+            .await;
+        anyhow::ensure!(c.status == StatusCode::CREATED, "contact: {}", c.text);
+        let z2_contact = c.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
         Ok(Self {
             t,
             z1,
@@ -236,6 +273,7 @@ impl World {
             z2_evaluation,
             z2_report,
             z1_ent_b_report,
+            z2_contact,
         })
     }
 
@@ -273,11 +311,13 @@ impl World {
     pub async fn z2_snapshot(&self) -> Value {
         let s = &self.z2_admin;
         let mut out = serde_json::Map::new();
+        let enterprise_a = format!("/api/v1/enterprises/{}", self.z2.enterprise_a);
         for p in [
             "/api/v1/users?page_size=100",
             "/api/v1/departments",
             "/api/v1/parks",
             "/api/v1/enterprises?page_size=100",
+            enterprise_a.as_str(),
             "/api/v1/tokens",
             "/api/v1/exports",
         ] {
@@ -306,7 +346,8 @@ impl World {
 
     async fn send(&self, op: &IdOp, id: Uuid, as_: &Session) -> crate::Res {
         let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::GET);
-        let mut r = Req::new(method, &op.path.replace("{id}", &id.to_string())).as_(as_).header("if-match", "\"1\"");
+        let path = op.path.replace("{id}", &id.to_string()).replace("{contact_id}", &self.z2_contact.to_string());
+        let mut r = Req::new(method, &path).as_(as_).header("if-match", "\"1\"");
         let body = (op.body)();
         if !body.is_null() {
             r = r.json(&body);
@@ -325,17 +366,18 @@ impl World {
                     .push(format!("Z1 admin: {} {} with Z2's id → {} {}", op.method, op.path, res.status, res.text));
             }
             // An enterprise account reaching the other enterprise (or its upload) in its own zone.
-            let other = match op.target {
-                Target::Enterprise => Some(self.z1.enterprise_b),
-                Target::File => Some(self.z1_ent_b_file),
-                Target::StatReport => Some(self.z1_ent_b_report),
-                _ => None,
-            };
-            // Only for operations an enterprise account may do at all (else 403 says nothing).
+            // (An operation an enterprise account may not do at all is refused with 403 first.)
             let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::GET);
             let ent_may = match yuanqu_http::policy::lookup(&method, op.path).map(|r| r.access) {
                 Some(yuanqu_http::policy::Access::Perm(p)) => yuanqu_domain::identity::Role::Enterprise.has(p),
                 _ => true,
+            };
+            let other = match op.target {
+                Target::Enterprise if !ent_may => None,
+                Target::Enterprise => Some(self.z1.enterprise_b),
+                Target::File => Some(self.z1_ent_b_file),
+                Target::StatReport => Some(self.z1_ent_b_report),
+                _ => None,
             };
             if let Some(other) = other.filter(|_| ent_may) {
                 let res = self.send(op, other, &self.z1_ent_a).await;

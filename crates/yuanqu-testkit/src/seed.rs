@@ -3,7 +3,8 @@
 //! member, and an enterprise account for A and for B.
 
 use uuid::Uuid;
-use yuanqu_app::identity::org::{self, NewDepartment, NewEnterprise, NewPark};
+use yuanqu_app::enterprise::{self, NewEnterprise};
+use yuanqu_app::identity::org::{self, NewDepartment, NewPark};
 use yuanqu_app::identity::setup;
 use yuanqu_app::identity::users::{self, NewUser};
 use yuanqu_app::{App, RequestCtx};
@@ -73,20 +74,30 @@ pub async fn tenant(app: &App, code: &str, n: u8) -> anyhow::Result<Tenant> {
     )
     .await
     .map_err(err)?;
-    let a = org::create_enterprise_as(
+    let a = enterprise::create_as(
         app,
         &scope,
         &by,
-        NewEnterprise { name: format!("甲企业{n}"), uscc: uscc(&format!("91350582MA2Y0A{n}01")), park_id: park.id },
+        NewEnterprise {
+            name: format!("甲企业{n}"),
+            uscc: uscc(&format!("91350582MA2Y0A{n}01")),
+            park_id: park.id,
+            ..Default::default()
+        },
         &ctx,
     )
     .await
     .map_err(err)?;
-    let b = org::create_enterprise_as(
+    let b = enterprise::create_as(
         app,
         &scope,
         &by,
-        NewEnterprise { name: format!("乙企业{n}"), uscc: uscc(&format!("91350582MA2Y0B{n}02")), park_id: park.id },
+        NewEnterprise {
+            name: format!("乙企业{n}"),
+            uscc: uscc(&format!("91350582MA2Y0B{n}02")),
+            park_id: park.id,
+            ..Default::default()
+        },
         &ctx,
     )
     .await

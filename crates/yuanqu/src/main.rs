@@ -11,7 +11,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use config::Config;
-use yuanqu_app::identity::{org, setup, users};
+use yuanqu_app::enterprise;
+use yuanqu_app::identity::{setup, users};
 use yuanqu_app::{App, RequestCtx, SystemClock};
 use yuanqu_store::Db;
 
@@ -235,7 +236,7 @@ async fn user(cfg: Config, cmd: UserCmd) -> Result<()> {
             let enterprise_id = match enterprise {
                 Some(u) => {
                     let uscc = yuanqu_domain::Uscc::parse(&u).map_err(|e| anyhow::anyhow!("--enterprise: {e}"))?;
-                    let found = org::enterprise_by_uscc(&app, &scope, uscc.as_str()).await.map_err(err)?;
+                    let found = enterprise::by_uscc(&app, &scope, uscc.as_str()).await.map_err(err)?;
                     Some(found.map(|e| e.id).with_context(|| format!("no enterprise {uscc} in zone {zone}"))?)
                 }
                 None => None,

@@ -28,6 +28,14 @@ export type NewParkDto = Schemas['NewParkDto'];
 export type ParkPatchDto = Schemas['ParkPatchDto'];
 export type EnterpriseDto = Schemas['EnterpriseDto'];
 export type NewEnterpriseDto = Schemas['NewEnterpriseDto'];
+export type EnterprisePatchDto = Schemas['EnterprisePatchDto'];
+export type ContactDto = Schemas['ContactDto'];
+export type NewContactDto = Schemas['NewContactDto'];
+export type StatusChangeDto = Schemas['StatusChangeDto'];
+export type StatusChangeRequestDto = Schemas['StatusChangeRequestDto'];
+export type TimelineEventDto = Schemas['TimelineEventDto'];
+export type SectionDto = Schemas['SectionDto'];
+export type NewIndustryCodeDto = Schemas['NewIndustryCodeDto'];
 export type ApiTokenDto = Schemas['ApiTokenDto'];
 export type NewApiTokenDto = Schemas['NewApiTokenDto'];
 export type NewApiTokenRequestDto = Schemas['NewApiTokenRequestDto'];
@@ -182,6 +190,17 @@ export interface PageQuery {
   sort?: string;
 }
 
+/** The enterprise list's filters (also the export's). */
+export interface EnterpriseQuery extends PageQuery {
+  park_id?: string;
+  /** A section letter (`C`) or a code prefix (`13`, `131`). */
+  industry?: string;
+  scale?: 'above' | 'below' | '';
+  status?: string;
+  /** Comma-separated tags; each narrows the set. */
+  tag?: string;
+}
+
 /** Drops empty strings / null / undefined so they do not reach the query string. */
 function clean<T extends object>(q: T): T {
   const out: Record<string, unknown> = {};
@@ -238,10 +257,22 @@ export const api = {
     unwrap(client.PATCH('/api/v1/parks/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
 
   // enterprises
-  listEnterprises: (query: PageQuery & { park_id?: string }) =>
+  listEnterprises: (query: EnterpriseQuery) =>
     unwrap(client.GET('/api/v1/enterprises', { params: { query: clean(query) } })),
   getEnterprise: (id: string) => unwrap(client.GET('/api/v1/enterprises/{id}', { params: { path: { id } } })),
   createEnterprise: (body: NewEnterpriseDto) => unwrap(client.POST('/api/v1/enterprises', { body })),
+  updateEnterprise: (id: string, version: number, body: EnterprisePatchDto) =>
+    unwrap(client.PATCH('/api/v1/enterprises/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
+  changeEnterpriseStatus: (id: string, version: number, body: StatusChangeRequestDto) =>
+    unwrap(client.POST('/api/v1/enterprises/{id}/status', { params: { path: { id }, header: ifMatch(version) }, body })),
+  addEnterpriseContact: (id: string, body: NewContactDto) =>
+    unwrap(client.POST('/api/v1/enterprises/{id}/contacts', { params: { path: { id } }, body })),
+  deleteEnterpriseContact: (id: string, contactId: string) =>
+    unwrap(client.DELETE('/api/v1/enterprises/{id}/contacts/{contact_id}', { params: { path: { id, contact_id: contactId } } })),
+  enterpriseTimeline: (id: string) => unwrap(client.GET('/api/v1/enterprises/{id}/timeline', { params: { path: { id } } })),
+  enterpriseTags: () => unwrap(client.GET('/api/v1/enterprises/tags')),
+  listIndustries: () => unwrap(client.GET('/api/v1/industries')),
+  addIndustry: (body: NewIndustryCodeDto) => unwrap(client.POST('/api/v1/industries', { body })),
 
   // economic dashboard
   economy: (period?: string) =>

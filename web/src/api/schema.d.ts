@@ -243,11 +243,106 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Enterprises within my scope (an enterprise account sees only its own). */
+        /** Enterprises within my scope (an enterprise account sees only its own), filtered and sorted. */
         get: operations["list_enterprises"];
         put?: never;
-        /** Register an enterprise (the USCC is checked with its GB 32100 check character). */
+        /**
+         * Register an enterprise (the USCC is checked with its GB 32100 check character); its first
+         *     status-history row is written with it.
+         */
         post: operations["create_enterprise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the list with its filters, in my scope, contact phones masked; streamed; audited
+         *     with the row count. At most 2 exports at a time per user (429).
+         */
+        get: operations["export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import enterprises from an .xlsx or .csv: upsert by USCC; park by its code, industry by
+         *     code, 万元 for capital, 亩 for land; all-or-nothing by default (422 with row + column +
+         *     code of every error).
+         */
+        post: operations["import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/import/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same upload annotated with its errors. */
+        post: operations["import_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprises import template (.xlsx). */
+        get: operations["import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tag used in my scope (the filter's choices). */
+        get: operations["list_tags"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -261,11 +356,49 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One enterprise. */
+        /** One enterprise with its contacts (phones masked) and status history; `ETag` is its version. */
         get: operations["get_enterprise"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the registry fields (If-Match; not the status): 412 when stale, audited with before
+         *     and after.
+         */
+        patch: operations["update_enterprise"];
+        trace?: never;
+    };
+    "/api/v1/enterprises/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a contact (phone checked, answered masked). */
+        post: operations["add_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{id}/contacts/{contact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a contact of the enterprise. */
+        delete: operations["delete_contact"];
         options?: never;
         head?: never;
         patch?: never;
@@ -300,6 +433,43 @@ export interface paths {
         };
         /** One enterprise's monthly series with YoY and YTD, and its standing in the latest month. */
         get: operations["enterprise_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the status (If-Match): a history row with the day it takes effect and the reason;
+         *     409 `enterprise.status_unchanged` for the same status.
+         */
+        post: operations["change_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise's timeline, newest first, merged from every module's source. */
+        get: operations["get_timeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -554,6 +724,30 @@ export interface paths {
         get: operations["thumbnail"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/industries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The industry codes: the 20 shipped sections with their 97 divisions, each with the zone's
+         *     added 3/4-digit codes.
+         */
+        get: operations["list_industries"];
+        put?: never;
+        /**
+         * Add a 3/4-digit code under a shipped division (idempotent: the same code and name again
+         *     answers 200 with it; another name is 409 `industry.code_taken`).
+         */
+        post: operations["add_industry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1222,6 +1416,17 @@ export interface components {
             /** @description The 6-digit code the authenticator app shows. */
             code: string;
         };
+        ContactDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            is_primary: boolean;
+            name: string;
+            /** @description `138****5678` (PD-02): contacts' phones are masked in every answer. */
+            phone_masked: string;
+            title: string;
+        };
         CorrectionDto: {
             /** @description Why the verified month changes (2 to 200 characters); audited. */
             reason: string;
@@ -1240,6 +1445,12 @@ export interface components {
             name?: string | null;
             /** Format: uuid */
             parent_id?: string | null;
+        };
+        DivisionDto: {
+            /** @description The zone's added 3/4-digit codes under this division. */
+            added: components["schemas"]["IndustryCodeDto"][];
+            code: string;
+            name: string;
         };
         EconomyDto: {
             /** Format: int32 */
@@ -1290,14 +1501,62 @@ export interface components {
             secret: string;
         };
         EnterpriseDto: {
+            /** @description 规模以上 */
+            above_scale: boolean;
+            /**
+             * Format: date
+             * @description The day `above_scale` last changed.
+             */
+            above_scale_since?: string | null;
+            address?: string | null;
+            /** @description One enterprise only: its contacts (phones masked). */
+            contacts?: components["schemas"]["ContactDto"][] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            employees?: number | null;
+            /** Format: int64 */
+            floor_area_m2?: number | null;
+            /** Format: date */
+            founded_on?: string | null;
             /** Format: uuid */
             id: string;
+            /** @description GB/T 4754-2017 code (2-digit division or a zone-added 3/4-digit code). */
+            industry_code?: string | null;
+            industry_name?: string | null;
+            /** @description Section letter (门类) of the industry code. */
+            industry_section?: string | null;
+            /**
+             * Format: double
+             * @description 用地面积, 亩.
+             */
+            land_area_mu?: number | null;
+            /** Format: double */
+            latitude?: number | null;
+            /** Format: double */
+            longitude?: number | null;
             name: string;
             /** Format: uuid */
             park_id: string;
             park_name?: string | null;
+            /**
+             * Format: double
+             * @description 注册资本, 万元.
+             */
+            registered_capital_wan?: number | null;
+            /** @description `operating`, `suspended`, `closed` or `moved_out`. */
+            status: string;
+            /** @description One enterprise only: its status history, oldest first. */
+            status_history?: components["schemas"]["StatusChangeDto"][] | null;
+            /** Format: date */
+            status_since?: string | null;
+            tags: string[];
+            /** Format: date-time */
+            updated_at?: string | null;
             /** @description 统一社会信用代码 */
             uscc: string;
+            /** Format: int64 */
+            version: number;
         };
         EnterprisePage: {
             items: components["schemas"]["EnterpriseDto"][];
@@ -1307,6 +1566,31 @@ export interface components {
             page_size: number;
             /** Format: int64 */
             total: number;
+        };
+        /** @description A change of the registry fields (not the status): absent = unchanged, `null` = cleared. */
+        EnterprisePatchDto: {
+            above_scale?: boolean | null;
+            address?: string | null;
+            /** Format: int64 */
+            employees?: number | null;
+            /** Format: int64 */
+            floor_area_m2?: number | null;
+            /** Format: date */
+            founded_on?: string | null;
+            industry_code?: string | null;
+            /** Format: double */
+            land_area_mu?: number | null;
+            /** Format: double */
+            latitude?: number | null;
+            /** Format: double */
+            longitude?: number | null;
+            name?: string | null;
+            /** Format: uuid */
+            park_id?: string | null;
+            /** Format: double */
+            registered_capital_wan?: number | null;
+            tags?: string[] | null;
+            uscc?: string | null;
         };
         /** @description One year's result of one enterprise. */
         EnterpriseResultDto: {
@@ -1527,6 +1811,10 @@ export interface components {
              */
             reporting: number;
         };
+        IndustryCodeDto: {
+            code: string;
+            name: string;
+        };
         /** @description Signed in, or half-way: the password was right and a second factor is due. */
         LoginAnswerDto: components["schemas"]["MeDto"] | components["schemas"]["SecondFactorDto"];
         LoginDto: {
@@ -1609,16 +1897,53 @@ export interface components {
             expires_in_days?: number | null;
             name: string;
         };
+        NewContactDto: {
+            is_primary?: boolean;
+            name: string;
+            /** @description Mainland mobile number (11 digits). */
+            phone: string;
+            title?: string;
+        };
         NewDepartmentDto: {
             name: string;
             /** Format: uuid */
             parent_id?: string | null;
         };
         NewEnterpriseDto: {
+            above_scale?: boolean;
+            address?: string | null;
+            /** Format: int64 */
+            employees?: number | null;
+            /** Format: int64 */
+            floor_area_m2?: number | null;
+            /** Format: date */
+            founded_on?: string | null;
+            industry_code?: string | null;
+            /**
+             * Format: double
+             * @description 亩 (up to 2 decimals).
+             */
+            land_area_mu?: number | null;
+            /** Format: double */
+            latitude?: number | null;
+            /** Format: double */
+            longitude?: number | null;
             name: string;
             /** Format: uuid */
             park_id: string;
+            /**
+             * Format: double
+             * @description 万元 (up to 6 decimals).
+             */
+            registered_capital_wan?: number | null;
+            /** @description At most 10 tags of at most 32 characters. */
+            tags?: string[];
             uscc: string;
+        };
+        NewIndustryCodeDto: {
+            /** @description 3 or 4 digits under a shipped division. */
+            code: string;
+            name: string;
         };
         NewParkDto: {
             code: string;
@@ -1880,6 +2205,12 @@ export interface components {
             /** @description `totp` */
             second_factor: string;
         };
+        SectionDto: {
+            /** @description `A` … `T` */
+            code: string;
+            divisions: components["schemas"]["DivisionDto"][];
+            name: string;
+        };
         SeriesMonthDto: {
             /** @description Verified values only. */
             metrics: components["schemas"]["MetricIndicatorsDto"][];
@@ -1959,6 +2290,43 @@ export interface components {
              * @description The .xlsx or .csv file (≤ 10 MB, ≤ 10,000 rows).
              */
             file: string;
+        };
+        StatusChangeDto: {
+            /** Format: uuid */
+            by_user_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            effective_on: string;
+            /** @description None for the enterprise's first status (its registration). */
+            from_status?: string | null;
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            to_status: string;
+        };
+        StatusChangeRequestDto: {
+            /**
+             * Format: date
+             * @description Defaults to today; not in the future.
+             */
+            effective_on?: string | null;
+            /** @description 1 to 200 characters. */
+            reason?: string;
+            /** @description `operating`, `suspended`, `closed` or `moved_out`. */
+            status: string;
+        };
+        StatusChangedDto: {
+            change: components["schemas"]["StatusChangeDto"];
+            enterprise: components["schemas"]["EnterpriseDto"];
+        };
+        TimelineEventDto: {
+            /** Format: date-time */
+            at: string;
+            detail: string;
+            kind: string;
+            link?: string | null;
+            title: string;
         };
         /** @description The multipart form of an upload. */
         UploadForm: {
@@ -2597,8 +2965,19 @@ export interface operations {
             query?: {
                 page?: number;
                 page_size?: number;
+                /** @description Part of the name or USCC. */
                 q?: string;
                 park_id?: string;
+                /** @description A section letter (`C`) or a code prefix (`13`, `131`). */
+                industry?: string;
+                /** @description `above` (规上) or `below` (规下). */
+                scale?: string;
+                /** @description `operating`, `suspended`, `closed` or `moved_out`. */
+                status?: string;
+                /** @description One or more tags, comma-separated; each narrows the set. */
+                tag?: string;
+                /** @description `name`, `founded_on`, `employees`, `land_area`, `registered_capital`; `-` first for descending. */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -2612,6 +2991,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnterprisePage"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2657,6 +3044,172 @@ export interface operations {
             };
         };
     };
+    export: {
+        parameters: {
+            query?: {
+                q?: string;
+                park_id?: string;
+                industry?: string;
+                scale?: string;
+                status?: string;
+                tag?: string;
+                /** @description `xlsx` (default) or `csv`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `all_or_nothing` (default): any error and nothing is written; `valid_rows`: the valid
+                 *     rows are written and the others reported.
+                 */
+                mode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+        };
+    };
+    list_tags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string[];
+                };
+            };
+        };
+    };
     get_enterprise: {
         parameters: {
             query?: never;
@@ -2675,6 +3228,142 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EnterpriseDto"];
                 };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_enterprise: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterprisePatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewContactDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: {
                 headers: {
@@ -2737,6 +3426,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnterpriseStatsDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_status: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChangeRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusChangedDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_timeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineEventDto"][];
                 };
             };
             404: {
@@ -3358,6 +4143,72 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_industries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionDto"][];
+                };
+            };
+        };
+    };
+    add_industry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewIndustryCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndustryCodeDto"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndustryCodeDto"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

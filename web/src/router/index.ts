@@ -32,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'stats/my', name: 'statsMy', component: () => import('../views/stats/StatsMyView.vue'), meta: { menuKey: 'statsMy', perm: 'stats.report' } },
       { path: 'stats/reports', name: 'statsReports', component: () => import('../views/stats/StatsReportsView.vue'), meta: { menuKey: 'statsReports', perm: 'stats.review' } },
       { path: 'stats/warnings', name: 'statsWarnings', component: () => import('../views/stats/StatsWarningsView.vue'), meta: { menuKey: 'statsWarnings', perm: 'stats.read' } },
+      { path: 'enterprises/:id', name: 'enterprise', component: () => import('../views/EnterpriseView.vue'), meta: { titleKey: 'enterprise.title', perm: 'enterprise.read' } },
       { path: 'tokens', name: 'tokens', component: () => import('../views/TokensView.vue'), meta: { menuKey: 'tokens', perm: 'token.own' } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { menuKey: 'audit', perm: 'audit.read' } },
       { path: 'profile', name: 'profile', component: () => import('../views/ProfileView.vue'), meta: { menuKey: 'profile' } },

@@ -1,4 +1,4 @@
-//! Identity and access: sign-in, sessions, users, departments, parks, enterprises (minimal),
+//! Identity and access: sign-in, sessions, users, departments, parks,
 //! API tokens, and the bootstrap and demo zones.
 
 pub mod auth;

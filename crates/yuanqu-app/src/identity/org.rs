@@ -1,12 +1,12 @@
-//! The zone's organization: departments (a tree), parks, and the minimal enterprise record that
-//! enterprise accounts are bound to.
+//! The zone's organization: departments (a tree) and parks. Enterprises are the `enterprise`
+//! module's.
 
 use std::collections::HashMap;
 
+use yuanqu_domain::FieldError;
 use yuanqu_domain::identity::Permission;
-use yuanqu_domain::{FieldError, Uscc};
-use yuanqu_store::identity::{self as q, DepartmentRow, EnterpriseRow, ParkRow};
-use yuanqu_store::{Page, PageReq, Uuid};
+use yuanqu_store::Uuid;
+use yuanqu_store::identity::{self as q, DepartmentRow, ParkRow};
 
 use super::{done, text};
 use crate::audit::{self, By, Entry};
@@ -351,128 +351,4 @@ pub async fn update_park(
             })
         })
         .await
-}
-
-// ---------------------------------------------------------------- enterprises
-
-pub async fn enterprises(
-    app: &App,
-    actor: &Actor,
-    q_: Option<&str>,
-    park_id: Option<Uuid>,
-    page: PageReq,
-) -> Result<Page<EnterpriseRow>, AppError> {
-    actor.require(Permission::EnterpriseRead)?;
-    Ok(q::enterprises(&app.db.conn(), &actor.scope(), q_, park_id, page).await?)
-}
-
-pub async fn enterprise(app: &App, actor: &Actor, id: Uuid) -> Result<EnterpriseRow, AppError> {
-    actor.require(Permission::EnterpriseRead)?;
-    q::enterprise(&app.db.conn(), &actor.scope(), id).await?.ok_or(AppError::NotFound)
-}
-
-#[derive(Debug, Clone)]
-pub struct NewEnterprise {
-    pub name: String,
-    pub uscc: String,
-    pub park_id: Uuid,
-}
-
-pub async fn create_enterprise(
-    app: &App,
-    actor: &Actor,
-    n: NewEnterprise,
-    ctx: &RequestCtx,
-    idem: Option<Idem<EnterpriseRow>>,
-) -> Result<Created<EnterpriseRow>, AppError> {
-    actor.require(Permission::EnterpriseWrite)?;
-    let idem = idem.map(|i| i.owned_by(actor));
-    let (zone, by) = (actor.zone_scope(), By::from(actor));
-    idempotency::guard(app, idem.as_ref(), create_enterprise_in(app, &zone, &by, n, ctx, idem.clone())).await
-}
-
-pub async fn create_enterprise_as(
-    app: &App,
-    zone: &yuanqu_domain::Scope,
-    by: &By,
-    n: NewEnterprise,
-    ctx: &RequestCtx,
-) -> Result<EnterpriseRow, AppError> {
-    match create_enterprise_in(app, zone, by, n, ctx, None).await? {
-        Created::New(e) => Ok(e),
-        Created::Replay(_) => Err(AppError::Internal("replay without a key".into())),
-    }
-}
-
-async fn create_enterprise_in(
-    app: &App,
-    zone: &yuanqu_domain::Scope,
-    by: &By,
-    n: NewEnterprise,
-    ctx: &RequestCtx,
-    idem: Option<Idem<EnterpriseRow>>,
-) -> Result<Created<EnterpriseRow>, AppError> {
-    let mut errors = Vec::new();
-    let name = text("name", &n.name, 128, &mut errors);
-    let uscc = match Uscc::parse(&n.uscc) {
-        Ok(u) => u.as_str().to_owned(),
-        Err(e) => {
-            errors.push(FieldError::new("uscc", e.code()));
-            String::new()
-        }
-    };
-    if q::park(&app.db.conn(), zone, n.park_id).await?.is_none() {
-        errors.push(FieldError::new("park_id", "not_found"));
-    }
-    done(errors)?;
-    let now = app.now();
-    let row = EnterpriseRow {
-        id: Uuid::now_v7(),
-        zone_id: zone.zone_id(),
-        park_id: n.park_id,
-        name,
-        uscc,
-        version: 1,
-        created_at: now,
-        industry_code: None,
-        above_scale: false,
-        above_scale_since: None,
-        registered_capital_fen: None,
-        founded_on: None,
-        address: None,
-        longitude_e6: None,
-        latitude_e6: None,
-        land_area_centi_mu: None,
-        floor_area_m2: None,
-        employees: None,
-        status: "operating".into(),
-        status_since: None,
-        updated_at: None,
-    };
-    app.db
-        .write(|c| {
-            let (row, by, ctx, zone, idem) = (row.clone(), by.clone(), ctx.clone(), zone.clone(), idem.clone());
-            Box::pin(async move {
-                if let Some(s) = idempotency::claim(c, idem.as_ref(), now).await? {
-                    return Ok(Created::Replay(s));
-                }
-                let e = q::insert_enterprise(c, &zone, row).await.map_err(unique_as("enterprise.uscc_taken"))?;
-                let a = Entry::new("enterprise.create", "enterprise", Some(e.id))
-                    .after(serde_json::json!({"name": e.name, "uscc": e.uscc, "park_id": e.park_id}));
-                audit::record(c, now, &by, &ctx, a).await?;
-                idempotency::finish(c, idem.as_ref(), &e).await?;
-                Ok(Created::New(e))
-            })
-        })
-        .await
-}
-
-/// The enterprise a USCC names in a zone (the command line binds enterprise accounts by it).
-pub async fn enterprise_by_uscc(
-    app: &App,
-    zone: &yuanqu_domain::Scope,
-    uscc: &str,
-) -> Result<Option<EnterpriseRow>, AppError> {
-    let uscc = Uscc::parse(uscc).map_err(|e| AppError::field("uscc", e.code()))?;
-    Ok(q::enterprise_by_uscc(&app.db.conn(), zone, uscc.as_str()).await?)
 }

@@ -302,7 +302,7 @@ async fn evaluation_run_for_1000_enterprises_takes_under_2_seconds() {
             status_since: None,
             updated_at: None,
         };
-        yuanqu_store::identity::insert_enterprise(&c, &scope, row).await.unwrap();
+        yuanqu_store::enterprise::insert_enterprise(&c, &scope, row).await.unwrap();
     }
     let reports: Vec<VerifiedReport> = ids
         .iter()

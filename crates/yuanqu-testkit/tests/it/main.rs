@@ -5,6 +5,7 @@
 mod api;
 mod audit;
 mod economy;
+mod enterprise;
 mod evaluation;
 mod files;
 mod openapi;

@@ -410,7 +410,7 @@ async fn stats_a_thousand_row_import_and_the_warnings_of_a_thousand_enterprises_
             let (rows, scope) = (rows.clone(), scope.clone());
             Box::pin(async move {
                 for r in rows {
-                    yuanqu_store::identity::insert_enterprise(c, &scope, r).await?;
+                    yuanqu_store::enterprise::insert_enterprise(c, &scope, r).await?;
                 }
                 Ok::<_, yuanqu_store::StoreError>(())
             })
