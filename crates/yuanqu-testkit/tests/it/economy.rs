@@ -64,6 +64,28 @@ async fn the_dashboard_equals_a_fold_over_the_verified_reports() {
         (bad.status, bad.fields()),
         (StatusCode::UNPROCESSABLE_ENTITY, vec![("period".into(), "period.invalid".into())])
     );
+    // The enterprise's timeline carries its newest verified month and, once published, its
+    // evaluation class (the stats and evaluation modules plug into the registry's timeline).
+    let ev = t.post("/api/v1/evaluations", &s, serde_json::json!({"year": 2025})).await;
+    assert_eq!(ev.status, StatusCode::CREATED, "{}", ev.text);
+    let id = ev.body["id"].as_str().unwrap().to_owned();
+    let timeline = |e: Uuid| format!("/api/v1/enterprises/{e}/timeline");
+    let titles = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|e| e["title"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(
+        t.post(&format!("/api/v1/evaluations/{id}/run"), &s, serde_json::json!({})).await.status,
+        StatusCode::OK
+    );
+    let before = titles(&t.get(&timeline(best), &s).await.body);
+    assert!(before.iter().any(|x| x == "2026-10 统计月报已核定" || x == "2026-09 统计月报已核定"), "{before:?}");
+    assert!(!before.iter().any(|x| x.contains("亩均效益评价")), "run but not published: {before:?}");
+    assert_eq!(
+        t.post(&format!("/api/v1/evaluations/{id}/publish"), &s, serde_json::json!({})).await.status,
+        StatusCode::OK
+    );
+    let after = titles(&t.get(&timeline(best), &s).await.body);
+    assert!(after.iter().any(|x| x.starts_with("2025 年度亩均效益评价：")), "{after:?}");
     // The zone's aggregates are not an enterprise's; the other zone sees none of these reports.
     let e = t.login("z1", "ent-a", PASSWORD).await;
     assert_eq!(t.get("/api/v1/dashboard/economy", &e).await.status, StatusCode::FORBIDDEN);
