@@ -470,10 +470,9 @@ async fn enterprise_import_refuses_bad_rows_with_row_column_and_code_upserts_goo
 }
 
 /// 1,000 enterprises (as the zone has): the list with three filters, a sort and the page's tags
-/// stays fast (target p50 < 20 ms on SQLite in a release build; this debug-build check is loose
-/// and prints the figure).
+/// (its speed is measured by `cargo xtask bench stats`, not here).
 #[tokio::test]
-async fn enterprise_list_of_a_thousand_with_three_filters_is_fast() {
+async fn enterprise_list_of_a_thousand_with_three_filters_sorts_pages_and_tags() {
     use yuanqu_store::enterprise::{self as q, EnterpriseRow};
     let w = world().await;
     let zone = yuanqu_domain::Scope::zone(w.z1.zone_id);
@@ -527,17 +526,10 @@ async fn enterprise_list_of_a_thousand_with_three_filters_is_fast() {
     let r = w.t.get(&path, &w.staff).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["items"].as_array().unwrap().len(), 20);
-    let mut times = Vec::new();
-    for _ in 0..21 {
-        let start = std::time::Instant::now();
-        let r = w.t.get(&path, &w.staff).await;
-        times.push(start.elapsed());
-        assert_eq!(r.status, StatusCode::OK);
-    }
+    // The page is the 20 above-scale manufacturers with the most employees, in order.
+    let employees: Vec<i64> =
+        r.body["items"].as_array().unwrap().iter().map(|e| e["employees"].as_i64().unwrap()).collect();
+    assert_eq!(employees, (0..20).map(|k| 999 - 3 * k).collect::<Vec<i64>>());
     let tagged = w.t.get(&format!("{LIST}?tag=高新&industry=C&scale=above"), &w.staff).await;
     assert!(tagged.body["total"].as_u64().unwrap() > 0);
-    times.sort();
-    let p50 = times[times.len() / 2];
-    println!("GET /enterprises with three filters over 1,000 enterprises: p50 {p50:?}");
-    assert!(p50 < std::time::Duration::from_millis(250), "p50 {p50:?}");
 }

