@@ -1,7 +1,6 @@
 //! Monthly statistics (issue 4): an enterprise drafts, submits, is returned, resubmits; staff
 //! verify and correct; the department imports whole months; indicators and early warnings.
 
-
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
