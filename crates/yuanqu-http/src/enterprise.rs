@@ -25,7 +25,7 @@ use yuanqu_store::enterprise::{ContactRow, IndustryCodeRow, StatusChangeRow};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Body, Idempotent, IfMatch, Me, RequestCtxX, created, etag};
-use crate::sheets::{self, CellErrorDto, ImportQuery, ImportReportDto, ImportUpload, XLSX};
+use crate::sheets::{self, ImportQuery, ImportReportDto, ImportUpload, XLSX};
 
 // ---------------------------------------------------------------- DTOs
 
@@ -572,14 +572,7 @@ pub async fn import(
 ) -> ApiResult<Json<ImportReportDto>> {
     let (name, bytes, form_mode) = sheets::upload(mp).await?;
     let mode = sheets::parse_mode(form_mode.as_deref().or(q.mode.as_deref()))?;
-    let r = ent::sheet::import(&st.app, &actor, &name, &bytes, mode, &ctx).await?;
-    Ok(Json(ImportReportDto {
-        created: r.created,
-        updated: r.updated,
-        unchanged: r.unchanged,
-        rejected: r.rejected,
-        errors: r.errors.into_iter().map(CellErrorDto::from).collect(),
-    }))
+    Ok(Json(ent::sheet::import(&st.app, &actor, &name, &bytes, mode, &ctx).await?.into()))
 }
 
 /// The same upload annotated with its errors.

@@ -73,6 +73,18 @@ pub struct ImportReportDto {
     pub errors: Vec<CellErrorDto>,
 }
 
+impl From<user_sheet::ImportReport> for ImportReportDto {
+    fn from(r: user_sheet::ImportReport) -> Self {
+        Self {
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged,
+            rejected: r.rejected,
+            errors: r.errors.into_iter().map(CellErrorDto::from).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
@@ -210,14 +222,7 @@ pub async fn import(
 ) -> ApiResult<axum::Json<ImportReportDto>> {
     let (name, bytes, form_mode) = upload(mp).await?;
     let mode = parse_mode(form_mode.as_deref().or(q.mode.as_deref()))?;
-    let r = user_sheet::import(&st.app, &actor, &name, &bytes, mode, &ctx).await?;
-    Ok(axum::Json(ImportReportDto {
-        created: r.created,
-        updated: r.updated,
-        unchanged: r.unchanged,
-        rejected: r.rejected,
-        errors: r.errors.into_iter().map(CellErrorDto::from).collect(),
-    }))
+    Ok(axum::Json(user_sheet::import(&st.app, &actor, &name, &bytes, mode, &ctx).await?.into()))
 }
 
 /// The same upload annotated: bad cells highlighted with a note, an "错误说明" column.
