@@ -162,11 +162,17 @@ fn month_xlsx(usccs: &[String], period: &str) -> Result<Vec<u8>> {
         let base = 300.0 + (i % 97) as f64 * 13.7;
         ws.write_string(r, 0, u)?;
         ws.write_string(r, 2, period)?;
-        for (c, v) in [base, base * 1.02, base * 0.06, base * 0.04, base * 250.0, 40.0 + (i % 60) as f64, base * 0.02]
-            .iter()
-            .enumerate()
-        {
-            ws.write_string(r, (c + 3) as u16, format!("{v:.1}"))?;
+        let cells = [
+            format!("{base:.1}"),
+            format!("{:.1}", base * 1.02),
+            format!("{:.1}", base * 0.06),
+            format!("{:.1}", base * 0.04),
+            format!("{:.0}", base * 250.0),
+            format!("{}", 40 + i % 60),
+            format!("{:.1}", base * 0.02),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(r, (c + 3) as u16, v)?;
         }
     }
     Ok(wb.save_to_buffer()?)

@@ -155,6 +155,10 @@ pub async fn headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// The largest problem body the request ID is added to: an import of 10,000 rows can list
+/// tens of thousands of located cell errors (several MB). Anything larger passes unchanged.
+const PROBLEM_LIMIT: usize = 64 * 1024 * 1024;
+
 /// Adds the request ID into problem+json bodies, so a user can quote it.
 pub async fn problem_request_id(req: Request, next: Next) -> Response {
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -163,7 +167,8 @@ pub async fn problem_request_id(req: Request, next: Next) -> Response {
         res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
     let (Some(id), true) = (id, is_problem) else { return res };
     let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, PROBLEM_LIMIT).await else {
+        tracing::error!("a problem body over {PROBLEM_LIMIT} bytes");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();

@@ -262,6 +262,15 @@ async fn stats_an_import_with_bad_rows_writes_nothing_and_a_good_one_verifies_an
     ];
     assert_eq!(got, want, "{}", r.text);
     assert_eq!(total(&t, &staff).await, before, "nothing written");
+    // A whole zone's month with every row wrong: every located error comes back (a problem
+    // body of hundreds of KB, once an empty 500), request ID included, nothing written.
+    let all_bad: Vec<String> = (0..1000).map(|i| row(&a, "2026-09", "100", &format!("{i}.5"))).collect();
+    let r = t.upload("/api/v1/stats/import", &staff, "all-bad.csv", &csv(&all_bad), None).await;
+    assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "sheet.invalid_cells"), "{}", r.text.len());
+    assert!(r.text.len() > 64 * 1024, "{}", r.text.len());
+    assert_eq!(cells(&r).iter().filter(|c| c.1 == "H" && c.2 == "number.invalid").count(), 1000);
+    assert!(r.body["request_id"].is_string());
+    assert_eq!(total(&t, &staff).await, before, "nothing written");
     // The error report annotates the same file.
     let rep = t.upload("/api/v1/stats/import/report", &staff, "bad.csv", &bad, None).await;
     assert_eq!(rep.status, StatusCode::OK);
