@@ -142,21 +142,6 @@ pub async fn economy(app: &App, actor: &Actor, period: Option<Period>) -> Result
     let spans =
         q::output_spans(&c, zone_id, (from, p.yyyymm()), (p.january().year_ago().yyyymm(), p.year_ago().yyyymm()))
             .await?;
-    let names: HashMap<Uuid, (String, Uuid)> = iq::all_enterprises(&c, &yuanqu_domain::Scope::zone(zone_id))
-        .await?
-        .into_iter()
-        .map(|e| (e.id, (e.name, e.park_id)))
-        .collect();
-    let row = |s: &q::EnterpriseSpan| {
-        let (name, park) = names.get(&s.enterprise_id).cloned().unwrap_or_default();
-        EnterpriseYtd {
-            id: s.enterprise_id,
-            name,
-            park_name: parks.get(&park).cloned().unwrap_or_default(),
-            output_fen: s.current,
-            yoy_pct: growth_pct(s.current, s.previous),
-        }
-    };
     let mut top: Vec<&q::EnterpriseSpan> = spans.iter().filter(|s| s.current > 0).collect();
     top.sort_by(|a, b| b.current.cmp(&a.current).then(a.enterprise_id.cmp(&b.enterprise_id)));
     // Decliners: the largest falls in YTD output against a base of some size (≥ 1,000 万元 a year
@@ -169,6 +154,22 @@ pub async fn economy(app: &App, actor: &Actor, period: Option<Period>) -> Result
         .collect();
     decliners.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.enterprise_id.cmp(&b.1.enterprise_id)));
 
+    top.truncate(20);
+    decliners.truncate(20);
+    let wanted: Vec<Uuid> =
+        top.iter().map(|s| s.enterprise_id).chain(decliners.iter().map(|d| d.1.enterprise_id)).collect();
+    let names: HashMap<Uuid, (String, Uuid)> =
+        q::names_of(&c, zone_id, &wanted).await?.into_iter().map(|(id, name, park)| (id, (name, park))).collect();
+    let row = |s: &q::EnterpriseSpan| {
+        let (name, park) = names.get(&s.enterprise_id).cloned().unwrap_or_default();
+        EnterpriseYtd {
+            id: s.enterprise_id,
+            name,
+            park_name: parks.get(&park).cloned().unwrap_or_default(),
+            output_fen: s.current,
+            yoy_pct: growth_pct(s.current, s.previous),
+        }
+    };
     Ok(Economy {
         period: Some(p),
         months,
@@ -183,8 +184,8 @@ pub async fn economy(app: &App, actor: &Actor, period: Option<Period>) -> Result
         ytd_electricity_kwh: year.electricity_kwh,
         by_park,
         by_industry,
-        top: top.into_iter().take(20).map(row).collect(),
-        decliners: decliners.into_iter().take(20).map(|(_, s)| row(s)).collect(),
+        top: top.into_iter().map(row).collect(),
+        decliners: decliners.into_iter().map(|(_, s)| row(s)).collect(),
         classes: q::latest_class_counts(&c, zone_id).await?,
     })
 }

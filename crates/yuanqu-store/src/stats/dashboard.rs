@@ -98,3 +98,18 @@ pub async fn latest_period(c: &Conn<'_>, zone_id: Uuid, at_most: i32) -> Result<
         .one(c.ex())
         .await?)
 }
+
+/// Names and parks of a few enterprises of a zone (the dashboard's lists).
+pub async fn names_of(c: &Conn<'_>, zone_id: Uuid, ids: &[Uuid]) -> Result<Vec<(Uuid, String, Uuid)>> {
+    use crate::entity::enterprise;
+    Ok(enterprise::Entity::find()
+        .select_only()
+        .column(enterprise::Column::Id)
+        .column(enterprise::Column::Name)
+        .column(enterprise::Column::ParkId)
+        .filter(enterprise::Column::ZoneId.eq(zone_id))
+        .filter(enterprise::Column::Id.is_in(ids.to_vec()))
+        .into_tuple::<(Uuid, String, Uuid)>()
+        .all(c.ex())
+        .await?)
+}
