@@ -348,5 +348,14 @@ test.describe('dashboard drill-down', () => {
     expect(parkCells.length).toBeGreaterThan(0);
     expect(parkCells.every(Boolean)).toBe(true);
     await screenshot(page, 'economy-drill-park');
+
+    // A class of the dashboard's pie: the year's results of that class only.
+    await page.goto('/evaluations?year=2025&class=A');
+    await expect(page.getByTestId('evaluation-year')).toContainText('2025');
+    await expect(page.getByTestId('evaluation-class-filter')).toContainText('A 类');
+    const classes = page.getByTestId('evaluation-results').locator('.el-table__fixed-right, .el-table__body-wrapper').first().locator('[data-testid^="evaluation-class-"]');
+    await expect(classes.first()).toBeVisible();
+    await expect(page.locator('.el-loading-mask')).toHaveCount(0);
+    expect(new Set(await classes.allInnerTexts())).toEqual(new Set(['A']));
   });
 });
