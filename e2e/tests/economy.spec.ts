@@ -63,6 +63,16 @@ function monthPicker(scope: Locator): Locator {
   return scope.getByPlaceholder('报告期').or(scope.getByRole('combobox', { name: '报告期' })).first();
 }
 
+/**
+ * Sets a month picker to `period` by typing (the UI's default month is Asia/Shanghai's last month,
+ * which differs from UTC's in the last hours of a month).
+ */
+async function setMonth(picker: Locator, period: string): Promise<void> {
+  await picker.fill(period);
+  await picker.press('Enter');
+  await expect(picker).toHaveValue(period);
+}
+
 /** Fills an el-input-number and commits the value. */
 async function fillNumber(page: Page, id: string, value: string): Promise<void> {
   const field = input(page, id);
@@ -130,7 +140,7 @@ test.describe.serial('issue 4: monthly report → review → dashboard → enter
     await expect(page.getByTestId('stats-my-table')).toBeVisible();
     await page.getByTestId('stats-my-new').click();
     await expect(page.getByTestId('stats-my-form')).toBeVisible();
-    await expect(monthPicker(page.getByTestId('stats-my-form'))).toHaveValue(period);
+    await setMonth(monthPicker(page.getByTestId('stats-my-form')), period);
     const typed: Record<string, string> = {
       output: wan(flaggedOutputFen),
       revenue: wan(sane.revenue_fen),
@@ -161,7 +171,7 @@ test.describe.serial('issue 4: monthly report → review → dashboard → enter
     const page = staff;
     await page.getByTestId('menu-statsReports').click();
     await expect(page).toHaveURL(/\/stats\/reports/);
-    await expect(monthPicker(page.getByTestId('page-stats-reports'))).toHaveValue(period);
+    await setMonth(monthPicker(page.getByTestId('page-stats-reports')), period);
     await input(page, 'stats-reports-q').fill('恒安');
     await page.getByTestId('stats-reports-search').click();
     const table = page.getByTestId('stats-reports-table');
