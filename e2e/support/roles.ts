@@ -4,21 +4,28 @@
  */
 export const ROLE_PERMISSIONS: Record<string, string[]> = {
   system_admin: [
-    'user.read', 'user.write', 'department.read', 'department.write', 'role.read', 'park.read', 'park.write',
-    'enterprise.read', 'enterprise.write', 'token.own', 'metrics.read',
+    'user.read', 'user.write', 'personal.reveal', 'department.read', 'department.write', 'role.read',
+    'park.read', 'park.write', 'enterprise.read', 'enterprise.write', 'token.own', 'metrics.read',
+    'file.upload', 'file.read',
   ],
-  security_admin: ['user.read', 'user.unlock', 'role.read', 'department.read', 'token.own', 'metrics.read'],
+  security_admin: [
+    'user.read', 'user.unlock', 'personal.reveal', 'role.read', 'department.read', 'token.own',
+    'metrics.read', 'file.upload', 'file.read', 'zone.security', 'export.approve',
+  ],
   audit_admin: ['audit.read', 'user.read', 'role.read', 'token.own'],
-  zone_leader: ['user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'stats.read', 'economy.read'],
-  department_staff: [
-    'department.read', 'park.read', 'enterprise.read', 'enterprise.write', 'token.own', 'stats.read', 'stats.review',
-    'evaluation.manage', 'economy.read',
+  zone_leader: [
+    'user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload',
+    'file.read', 'stats.read', 'economy.read',
   ],
-  party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own'],
-  branch_secretary: [],
-  inspector: ['park.read', 'enterprise.read'],
-  enterprise: ['enterprise.read', 'token.own', 'stats.read', 'stats.report'],
-  worker: [],
+  department_staff: [
+    'department.read', 'park.read', 'enterprise.read', 'enterprise.write', 'token.own', 'file.upload',
+    'file.read', 'stats.read', 'stats.review', 'evaluation.manage', 'economy.read',
+  ],
+  party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload', 'file.read'],
+  branch_secretary: ['file.upload', 'file.read'],
+  inspector: ['park.read', 'enterprise.read', 'file.upload', 'file.read'],
+  enterprise: ['enterprise.read', 'token.own', 'file.upload', 'file.read', 'stats.read', 'stats.report'],
+  worker: ['file.upload', 'file.read'],
   province_observer: ['park.read', 'economy.read'],
 };
 
