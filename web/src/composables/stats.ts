@@ -1,5 +1,6 @@
 /** Statistics helpers: the seven metrics, money in 万元, growth in basis points. */
 import type { ValuesDto, ValuesInput } from '../api/client';
+import { wan } from './money';
 
 export type MetricKey = keyof ValuesInput & keyof typeof FEN_FIELD;
 
@@ -32,11 +33,12 @@ export function fenToWan(fen: number | null | undefined): string {
   return `${neg ? '-' : ''}${int}${frac ? '.' + frac : ''}`;
 }
 
-/** A stored value for display: money in 万元 with 2 decimals, others as integers. */
+/** A stored value for display: money in 万元 with one decimal as the statistics bureau's
+ * tables show it (forms show the exact value), others as integers. */
 export function show(m: MetricKey, v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';
   if (!isMoney(m)) return v.toLocaleString('zh-CN');
-  return (v / 1_000_000).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return wan(v);
 }
 
 export function valueOf(v: ValuesDto | null | undefined, m: MetricKey): number | null | undefined {
