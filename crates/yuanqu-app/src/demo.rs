@@ -348,10 +348,11 @@ pub async fn load_economy(
     let targets: Vec<stat_target::Model> = above_total_by_year
         .iter()
         .filter(|(y, _)| **y > spec.last.year() - 3)
-        .map(|(y, _)| {
-            // The target of a year: the previous year's above-scale output plus 8 %.
-            let base = above_total_by_year.get(&(y - 1)).copied().unwrap_or(0);
-            stat_target::Model {
+        .filter_map(|(y, _)| {
+            // The target of a year: the previous year's above-scale output plus 8 % (none
+            // without a previous year).
+            let base = above_total_by_year.get(&(y - 1)).copied().filter(|b| *b > 0)?;
+            Some(stat_target::Model {
                 id: Uuid::now_v7(),
                 zone_id,
                 year: *y,
@@ -359,7 +360,7 @@ pub async fn load_economy(
                 target: base + base * 8 / 100,
                 version: 1,
                 created_at: now,
-            }
+            })
         })
         .collect();
     let enterprises: Vec<EnterpriseRow> = profiles.into_iter().map(|p| p.row).collect();

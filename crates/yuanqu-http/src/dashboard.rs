@@ -10,7 +10,8 @@ use yuanqu_domain::stats::Period;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::Me;
+use crate::extract::{Body, Me, RequestCtxX};
+use yuanqu_app::stats::targets;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -150,4 +151,46 @@ pub async fn economy(
         None => None,
     };
     Ok(Json(d::economy(&st.app, &actor, period).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetDto {
+    pub year: i32,
+    /// `above_output_fen`: 规上工业总产值.
+    pub metric: String,
+    pub target_fen: i64,
+    pub version: i64,
+}
+
+impl From<targets::TargetRow> for TargetDto {
+    fn from(t: targets::TargetRow) -> Self {
+        Self { year: t.year, metric: t.metric, target_fen: t.target, version: t.version }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetTargetDto {
+    pub year: i32,
+    /// The year's above-scale output target in 万元, a decimal string (`10800000` = 1,080 亿元).
+    pub target_wan: String,
+}
+
+/// The zone's annual targets, newest year first.
+#[utoipa::path(get, path = "/api/v1/stats/targets", tag = "stats",
+    responses((status = 200, body = Vec<TargetDto>), (status = 403, body = Problem)))]
+pub async fn list_targets(State(st): State<AppState>, Me(actor): Me) -> ApiResult<Json<Vec<TargetDto>>> {
+    Ok(Json(targets::targets(&st.app, &actor).await?.into_iter().map(Into::into).collect()))
+}
+
+/// Set the year's above-scale output target (replaces the year's value; audited before/after).
+#[utoipa::path(post, path = "/api/v1/stats/targets", tag = "stats", request_body = SetTargetDto,
+    responses((status = 200, body = TargetDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_target(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Body(b): Body<SetTargetDto>,
+) -> ApiResult<Json<TargetDto>> {
+    Ok(Json(targets::set_target(&st.app, &actor, b.year, &b.target_wan, &ctx).await?.into()))
 }

@@ -122,7 +122,7 @@ impl AppState {
         stats::list_rules, stats::update_rule,
         files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
-        dashboard::economy,
+        dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
     components(schemas(error::Problem, error::FieldErrorDto, sheets::CellErrorDto)),
@@ -303,6 +303,8 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/files/{id}/content", get_!(files::content))?;
     let r = r.add(Method::GET, "/api/v1/files/{id}/thumbnail", get_!(files::thumbnail))?;
     let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
+    let r = r.add(Method::GET, "/api/v1/stats/targets", get_!(dashboard::list_targets).post(dashboard::set_target))?;
+    let r = r.add(Method::POST, "/api/v1/stats/targets", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/audit", get_!(audit::search))?;
     let r = r.add(Method::GET, "/api/v1/audit/verify", get_!(audit::verify))?;
     let r = r.add(Method::GET, "/healthz", get_!(ops::healthz))?;

@@ -70,6 +70,8 @@ pub const POLICY: &[Rule] = &[
     r("POST", "/api/v1/enterprises", Perm(EnterpriseWrite)),
     r("GET", "/api/v1/enterprises/{id}", Perm(EnterpriseRead)),
     r("GET", "/api/v1/dashboard/economy", Perm(EconomyRead)),
+    r("GET", "/api/v1/stats/targets", Perm(EconomyRead)),
+    r("POST", "/api/v1/stats/targets", Perm(StatsReview)),
     r("GET", "/api/v1/enterprises/{id}/evaluations", Perm(StatsRead)),
     r("GET", "/api/v1/evaluations", Perm(StatsRead)),
     r("POST", "/api/v1/evaluations", Perm(EvaluationManage)),

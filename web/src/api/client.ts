@@ -277,6 +277,9 @@ export const api = {
   // economic dashboard
   economy: (period?: string) =>
     unwrap(client.GET('/api/v1/dashboard/economy', { params: { query: period ? { period } : {} } })),
+  listTargets: () => unwrap(client.GET('/api/v1/stats/targets')),
+  setTarget: (year: number, target_wan: string) =>
+    unwrap(client.POST('/api/v1/stats/targets', { body: { year, target_wan } })),
 
   // per-mu evaluation (亩均效益评价)
   listEvaluations: () => unwrap(client.GET('/api/v1/evaluations')),

@@ -1015,6 +1015,24 @@ export interface paths {
         patch: operations["update_rule"];
         trace?: never;
     };
+    "/api/v1/stats/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's annual targets, newest year first. */
+        get: operations["list_targets"];
+        put?: never;
+        /** Set the year's above-scale output target (replaces the year's value; audited before/after). */
+        post: operations["set_target"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/warnings": {
         parameters: {
             query?: never;
@@ -2218,6 +2236,12 @@ export interface components {
             /** @description The month's report state; absent when there is no report. */
             state?: string | null;
         };
+        SetTargetDto: {
+            /** @description The year's above-scale output target in 万元, a decimal string (`10800000` = 1,080 亿元). */
+            target_wan: string;
+            /** Format: int32 */
+            year: number;
+        };
         SliceDto: {
             /**
              * Format: int32
@@ -2319,6 +2343,16 @@ export interface components {
         StatusChangedDto: {
             change: components["schemas"]["StatusChangeDto"];
             enterprise: components["schemas"]["EnterpriseDto"];
+        };
+        TargetDto: {
+            /** @description `above_output_fen`: 规上工业总产值. */
+            metric: string;
+            /** Format: int64 */
+            target_fen: number;
+            /** Format: int64 */
+            version: number;
+            /** Format: int32 */
+            year: number;
         };
         TimelineEventDto: {
             /** Format: date-time */
@@ -4815,6 +4849,72 @@ export interface operations {
                 };
             };
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_target: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetTargetDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetDto"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

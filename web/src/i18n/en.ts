@@ -88,6 +88,10 @@ const en: Messages = {
     electricity: 'Electricity (kWh)',
   },
   economy: {
+    setTarget: 'Set target',
+    targetPrompt: 'Above-scale output target for {year} (100M yuan)',
+    targetFormat: 'A number of 100M yuan, at most 4 decimals',
+    targetSaved: 'Annual target saved',
     title: 'Economic dashboard',
     period: 'Month',
     empty: 'No verified monthly report yet',

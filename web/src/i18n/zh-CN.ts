@@ -86,6 +86,10 @@ export default {
     electricity: '用电（千瓦时）',
   },
   economy: {
+    setTarget: '设定目标',
+    targetPrompt: '{year} 年规上工业总产值目标（亿元）',
+    targetFormat: '请输入亿元数，最多 4 位小数',
+    targetSaved: '年度目标已保存',
     title: '经济运行驾驶舱',
     period: '报告期',
     empty: '尚无已审核的统计月报',

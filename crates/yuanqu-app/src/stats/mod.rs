@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod reports;
 pub mod rules;
 pub mod sheet;
+pub mod targets;
 pub mod timeline;
 pub mod warnings;
 

@@ -113,3 +113,40 @@ pub async fn names_of(c: &Conn<'_>, zone_id: Uuid, ids: &[Uuid]) -> Result<Vec<(
         .all(c.ex())
         .await?)
 }
+
+/// A zone's targets, newest year first.
+pub async fn targets(c: &Conn<'_>, zone_id: Uuid) -> Result<Vec<stat_target::Model>> {
+    Ok(stat_target::Entity::find()
+        .filter(stat_target::Column::ZoneId.eq(zone_id))
+        .order_by_desc(stat_target::Column::Year)
+        .order_by_asc(stat_target::Column::Metric)
+        .all(c.ex())
+        .await?)
+}
+
+/// Sets a zone's target for a year and metric: one INSERT … ON CONFLICT DO UPDATE (two people
+/// setting it at once leave one of their values, never an error), version bumped.
+pub async fn set_target(c: &Conn<'_>, row: stat_target::Model) -> Result<stat_target::Model> {
+    use sea_orm::sea_query::OnConflict;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let (zone_id, year, metric) = (row.zone_id, row.year, row.metric.clone());
+    stat_target::Entity::insert(row.into_active_model().reset_all())
+        .on_conflict(
+            OnConflict::columns([stat_target::Column::ZoneId, stat_target::Column::Year, stat_target::Column::Metric])
+                .update_column(stat_target::Column::Target)
+                .value(
+                    stat_target::Column::Version,
+                    Expr::col((stat_target::Entity, stat_target::Column::Version)).add(1),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(c.ex())
+        .await?;
+    stat_target::Entity::find()
+        .filter(stat_target::Column::ZoneId.eq(zone_id))
+        .filter(stat_target::Column::Year.eq(year))
+        .filter(stat_target::Column::Metric.eq(metric))
+        .one(c.ex())
+        .await?
+        .ok_or_else(|| crate::StoreError::Db(sea_orm::DbErr::RecordNotFound("stat_target".into())))
+}

@@ -92,3 +92,55 @@ async fn the_dashboard_equals_a_fold_over_the_verified_reports() {
     let other = t.login("z2", "staff", PASSWORD).await;
     assert_eq!(t.get("/api/v1/dashboard/economy", &other).await.body["period"], serde_json::Value::Null);
 }
+
+#[tokio::test]
+async fn staff_set_the_years_target_and_the_dashboard_measures_against_it() {
+    let t = TestApp::new().await.unwrap();
+    let (z1, _) = two_tenants(&t.app).await.unwrap();
+    let spec =
+        Spec { enterprises: 10, months: 3, last: Period::parse("2026-10").unwrap(), leave_last_open: vec![], seed: 3 };
+    let by = yuanqu_app::identity::setup::cli(z1.zone_id);
+    let named: [Named; 0] = [];
+    demo::load_economy(&t.app, z1.zone_id, &[(z1.park_id, ParkKind::Machinery)], &named, &spec, &by).await.unwrap();
+    let s = t.login("z1", "staff", PASSWORD).await;
+    // (body, status, field errors)
+    let cases: Vec<(serde_json::Value, StatusCode, Vec<(&str, &str)>)> = vec![
+        (
+            serde_json::json!({"year": 2026, "target_wan": "abc"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![("target_wan", "number.invalid")],
+        ),
+        (
+            serde_json::json!({"year": 2026, "target_wan": "0"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![("target_wan", "number.negative")],
+        ),
+        (
+            serde_json::json!({"year": 1999, "target_wan": "100"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![("year", "range")],
+        ),
+        (serde_json::json!({"year": 2026, "target_wan": "12000000"}), StatusCode::OK, vec![]),
+        (serde_json::json!({"year": 2026, "target_wan": "12500000.5"}), StatusCode::OK, vec![]),
+    ];
+    for (body, status, fields) in cases {
+        let r = t.post("/api/v1/stats/targets", &s, body.clone()).await;
+        let want: Vec<(String, String)> = fields.iter().map(|(f, c)| ((*f).to_owned(), (*c).to_owned())).collect();
+        assert_eq!((r.status, r.fields()), (status, want), "{body}: {}", r.text);
+    }
+    // The second value replaced the first: 1,250 亿元 and a half 万元, in fen; version 2.
+    let list = t.get("/api/v1/stats/targets", &s).await.body;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!((list[0]["target_fen"].as_i64(), list[0]["version"].as_i64()), (Some(12_500_000_500_000), Some(2)));
+    let d = t.get("/api/v1/dashboard/economy", &s).await.body;
+    assert_eq!(d["target_fen"], list[0]["target_fen"]);
+    // Only the economic department sets targets; an enterprise account sees none of it.
+    let leader_like = t.login("z1", "ent-a", PASSWORD).await;
+    assert_eq!(
+        t.post("/api/v1/stats/targets", &leader_like, serde_json::json!({"year": 2026, "target_wan": "1"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(t.get("/api/v1/stats/targets", &leader_like).await.status, StatusCode::FORBIDDEN);
+}
