@@ -360,4 +360,22 @@ test.describe('dashboard drill-down', () => {
     await expect(page.locator('.el-loading-mask')).toHaveCount(0);
     expect(new Set(await classes.allInnerTexts())).toEqual(new Set(['A']));
   });
+
+  test('staff set the year\'s target in 亿元 and the dashboard measures the year to date against it', async ({ page }) => {
+    await login(page, 'staff');
+    await page.goto('/economy');
+    await expect(page.getByTestId('economy-ytd')).toContainText(/\d/);
+    await page.getByTestId('economy-set-target').click();
+    const prompt = page.locator('.yq-target-prompt');
+    await prompt.locator('input').fill('12.5亿');
+    await prompt.getByRole('button', { name: /确定|OK/ }).click();
+    await expect(prompt).toContainText('请输入亿元数');
+    await prompt.locator('input').fill('1234.5678');
+    await prompt.getByRole('button', { name: /确定|OK/ }).click();
+    await expect(page.locator('.el-message--success')).toBeVisible();
+    await expect(page.getByTestId('economy-dashboard')).toContainText('年度目标 1,234.57 亿元');
+    const res = await page.request.get('/api/v1/stats/targets');
+    const targets = (await res.json()) as { year: number; target_fen: number }[];
+    expect(targets[0]!.target_fen).toBe(12_345_678_000_000);
+  });
 });
