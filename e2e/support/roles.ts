@@ -4,6 +4,7 @@
  */
 export const ROLE_PERMISSIONS: Record<string, string[]> = {
   system_admin: [
+    'calendar.manage',
     'user.read', 'user.write', 'personal.reveal', 'department.read', 'department.write', 'role.read',
     'park.read', 'park.write', 'enterprise.read', 'enterprise.write', 'token.own', 'metrics.read',
     'file.upload', 'file.read',

@@ -68,6 +68,7 @@ const CODES = [
   'enterprise.status_unknown', 'enterprise.status_unchanged', 'enterprise.too_many_tags', 'enterprise.tag_too_long',
   'industry.format', 'industry.unknown', 'industry.shipped', 'industry.code_taken', 'park.not_found',
   'number.format', 'number.negative', 'number.too_precise', 'number.too_large', 'date.format', 'date.future',
+  'calendar.other_year', 'calendar.duplicate_day', 'calendar.makeup_on_weekday', 'calendar.kind_unknown',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
@@ -75,7 +76,7 @@ const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'dep
   'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read',
   'personal.reveal',
   'file.upload', 'file.read', 'zone.security', 'export.approve',
-  'stats.read', 'stats.report', 'stats.review', 'evaluation.manage', 'economy.read'];
+  'stats.read', 'stats.report', 'stats.review', 'evaluation.manage', 'economy.read', 'calendar.manage'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod dashboard;
 pub mod demo;

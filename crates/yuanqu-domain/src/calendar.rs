@@ -13,6 +13,53 @@ pub struct WorkCalendar {
     makeup: BTreeSet<NaiveDate>,
 }
 
+/// A listed day: a public holiday, or a weekend day worked instead (调休).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    Off,
+    Makeup,
+}
+
+impl DayKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Makeup => "makeup",
+        }
+    }
+}
+
+/// The 2026 notice (国办, 2025-11-04): off Jan 1–3, Feb 15–23, Apr 4–6, May 1–5, Jun 19–21,
+/// Sep 25–27, Oct 1–7; make-up working days Jan 4 (Sun), Feb 14 (Sat), Feb 28 (Sat), May 9 (Sat),
+/// Sep 20 (Sun), Oct 10 (Sat). Each day with its kind and the festival's name.
+pub fn china_2026_days() -> Vec<(NaiveDate, DayKind, &'static str)> {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+    let mut out = Vec::new();
+    for (m, from, to, note) in [
+        (1, 1, 3, "元旦"),
+        (2, 15, 23, "春节"),
+        (4, 4, 6, "清明节"),
+        (5, 1, 5, "劳动节"),
+        (6, 19, 21, "端午节"),
+        (9, 25, 27, "中秋节"),
+        (10, 1, 7, "国庆节"),
+    ] {
+        out.extend((from..=to).map(|day| (d(m, day), DayKind::Off, note)));
+    }
+    for (m, day, note) in [
+        (1, 4, "元旦调休"),
+        (2, 14, "春节调休"),
+        (2, 28, "春节调休"),
+        (5, 9, "劳动节调休"),
+        (9, 20, "国庆节调休"),
+        (10, 10, "国庆节调休"),
+    ] {
+        out.push((d(m, day), DayKind::Makeup, note));
+    }
+    out.sort_by_key(|x| x.0);
+    out
+}
+
 /// Why a calendar is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalendarError {
@@ -42,20 +89,11 @@ impl WorkCalendar {
         Ok(Self { off, makeup })
     }
 
-    /// The 2026 notice (国办, 2025-11-04): off Jan 1–3, Feb 15–23, Apr 4–6, May 1–5, Jun 19–21,
-    /// Sep 25–27, Oct 1–7; make-up working days Jan 4 (Sun), Feb 14 (Sat), Feb 28 (Sat),
-    /// May 9 (Sat), Sep 20 (Sun), Oct 10 (Sat).
+    /// The 2026 notice (国办, 2025-11-04), as the calendar of [`china_2026_days`].
     pub fn china_2026() -> Self {
-        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
-        let span = |m, from: u32, to: u32| (from..=to).map(move |day| d(m, day));
-        let off = span(1, 1, 3)
-            .chain(span(2, 15, 23))
-            .chain(span(4, 4, 6))
-            .chain(span(5, 1, 5))
-            .chain(span(6, 19, 21))
-            .chain(span(9, 25, 27))
-            .chain(span(10, 1, 7));
-        let makeup = [d(1, 4), d(2, 14), d(2, 28), d(5, 9), d(9, 20), d(10, 10)];
+        let days = china_2026_days();
+        let off = days.iter().filter(|d| d.1 == DayKind::Off).map(|d| d.0);
+        let makeup = days.iter().filter(|d| d.1 == DayKind::Makeup).map(|d| d.0);
         Self::new(off, makeup).unwrap_or_default()
     }
 

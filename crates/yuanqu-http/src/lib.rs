@@ -2,6 +2,7 @@
 //! layer, problem+json errors, security headers and the embedded web UI. No SQL.
 
 pub mod audit;
+pub mod calendar;
 pub mod dashboard;
 pub mod enterprise;
 pub mod error;
@@ -122,6 +123,7 @@ impl AppState {
         stats::list_rules, stats::update_rule,
         files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
+        calendar::get_year, calendar::set_year,
         dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -302,6 +304,8 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/files/{id}", get_!(files::get_file))?;
     let r = r.add(Method::GET, "/api/v1/files/{id}/content", get_!(files::content))?;
     let r = r.add(Method::GET, "/api/v1/files/{id}/thumbnail", get_!(files::thumbnail))?;
+    let r = r.add(Method::GET, "/api/v1/calendar", get_!(calendar::get_year).post(calendar::set_year))?;
+    let r = r.add(Method::POST, "/api/v1/calendar", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/stats/targets", get_!(dashboard::list_targets).post(dashboard::set_target))?;
     let r = r.add(Method::POST, "/api/v1/stats/targets", MethodRouter::new())?;

@@ -69,6 +69,8 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/api/v1/enterprises", Perm(EnterpriseRead)),
     r("POST", "/api/v1/enterprises", Perm(EnterpriseWrite)),
     r("GET", "/api/v1/enterprises/{id}", Perm(EnterpriseRead)),
+    r("GET", "/api/v1/calendar", SignedIn),
+    r("POST", "/api/v1/calendar", Perm(CalendarManage)),
     r("GET", "/api/v1/dashboard/economy", Perm(EconomyRead)),
     r("GET", "/api/v1/stats/targets", Perm(EconomyRead)),
     r("POST", "/api/v1/stats/targets", Perm(StatsReview)),

@@ -3,6 +3,7 @@
 //! "busy" (SQLITE_BUSY) or "try again" (PostgreSQL 40001 / 40P01) with bounded backoff.
 
 pub mod audit;
+pub mod calendar;
 pub mod demo;
 pub mod dialect;
 pub mod enterprise;

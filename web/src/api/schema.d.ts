@@ -180,6 +180,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's days off and make-up working days of my zone (weekends are implied). */
+        get: operations["get_year"];
+        put?: never;
+        /** Replace a year's days off and make-up working days (from the State Council's notice). */
+        post: operations["set_year"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/economy": {
         parameters: {
             query?: never;
@@ -1386,6 +1404,18 @@ export interface components {
             checked: number;
             ok: boolean;
         };
+        CalendarDayDto: {
+            /** Format: date */
+            day: string;
+            /** @description `off` (a public holiday) or `makeup` (a weekend day worked, 调休). */
+            kind: string;
+            note?: string;
+        };
+        CalendarYearDto: {
+            days: components["schemas"]["CalendarDayDto"][];
+            /** Format: int32 */
+            year: number;
+        };
         /** @description One problem with one cell, as the user sees it in Excel. */
         CellErrorDto: {
             code: string;
@@ -2236,6 +2266,11 @@ export interface components {
             /** @description The month's report state; absent when there is no report. */
             state?: string | null;
         };
+        SetCalendarYearDto: {
+            days: components["schemas"]["CalendarDayDto"][];
+            /** Format: int32 */
+            year: number;
+        };
         SetTargetDto: {
             /** @description The year's above-scale output target in 万元, a decimal string (`10800000` = 1,080 亿元). */
             target_wan: string;
@@ -2809,6 +2844,74 @@ export interface operations {
                 };
             };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_year: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetCalendarYearDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

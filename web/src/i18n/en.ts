@@ -531,6 +531,7 @@ const en: Messages = {
     stats: { read: 'Read statistics and evaluations', report: "File one's own monthly report", review: 'Review, import and correct monthly reports' },
     evaluation: { manage: 'Configure, run and publish the per-mu evaluation' },
     economy: { read: "Read the zone's economy (dashboard)" },
+    calendar: { manage: "Keep the zone's working-day calendar" },
   },
   upload: {
     button: 'Choose a file',
@@ -606,6 +607,12 @@ const en: Messages = {
     },
   },
   errors: {
+    calendar: {
+      other_year: 'The day is not in that year',
+      duplicate_day: 'The same day is listed twice',
+      makeup_on_weekday: 'A make-up working day must be a Saturday or Sunday',
+      kind_unknown: 'The kind must be a day off or a make-up working day',
+    },
     stats: {
       locked: 'This month is verified and locked (staff can correct it)',
       not_editable: 'The report is submitted and waiting for review',

@@ -529,6 +529,7 @@ export default {
     stats: { read: '查看经济统计与亩均评价', report: '填报本企业统计月报', review: '审核、导入与更正统计月报' },
     evaluation: { manage: '配置、运行与发布亩均效益评价' },
     economy: { read: '查看园区经济运行（经济驾驶舱）' },
+    calendar: { manage: '维护工作日历（放假与调休）' },
   },
   upload: {
     button: '选择文件',
@@ -604,6 +605,12 @@ export default {
     },
   },
   errors: {
+    calendar: {
+      other_year: '日期不在该年度内',
+      duplicate_day: '同一天重复列出',
+      makeup_on_weekday: '调休上班日应为周六或周日',
+      kind_unknown: '类型应为放假或调休上班',
+    },
     stats: {
       locked: '该月报已核定，不能修改（如需修改请由科室更正）',
       not_editable: '月报已提交，等待审核，暂不能修改',

@@ -169,7 +169,7 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
         seed: 20_260_421,
     };
     let enterprises = crate::demo::load_economy(app, z.id, &parks, &named, &spec, &by).await?.enterprises;
-    let mut staff = None;
+    let (mut staff, mut admin) = (None, None);
     for (login, role, display) in DEMO_ACCOUNTS {
         let department_id = match role {
             Role::DepartmentStaff => Some(economy),
@@ -196,9 +196,19 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
             &ctx,
         )
         .await?;
-        if role == Role::DepartmentStaff {
-            staff = Some(u);
+        match role {
+            Role::DepartmentStaff => staff = Some(u),
+            Role::SystemAdmin => admin = Some(u),
+            _ => {}
         }
+    }
+    // The administrator has entered 2026's days off and make-up days from the State Council's notice.
+    if let Some(u) = admin {
+        let days = yuanqu_domain::calendar::china_2026_days()
+            .into_iter()
+            .map(|(day, kind, note)| crate::calendar::ListedDay { day, kind: kind.code().into(), note: note.into() })
+            .collect();
+        crate::calendar::set_year(app, &crate::demo::acting_as(&u), 2026, days, &ctx).await?;
     }
     // The economic development department has evaluated and published the last two full years.
     if let Some(u) = staff {

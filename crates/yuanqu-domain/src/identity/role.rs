@@ -42,10 +42,12 @@ pub enum Permission {
     EvaluationManage,
     /// The zone's economic aggregates: the economic dashboard (not an enterprise's to see).
     EconomyRead,
+    /// Keep the zone's working-day calendar (days off, 调休 make-up days).
+    CalendarManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -69,6 +71,7 @@ impl Permission {
         Self::StatsReview,
         Self::EvaluationManage,
         Self::EconomyRead,
+        Self::CalendarManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -96,6 +99,7 @@ impl Permission {
             Self::StatsReview => "stats.review",
             Self::EvaluationManage => "evaluation.manage",
             Self::EconomyRead => "economy.read",
+            Self::CalendarManage => "calendar.manage",
         }
     }
 }
@@ -218,6 +222,7 @@ impl Role {
         use Permission::*;
         match self {
             Self::SystemAdmin => &[
+                CalendarManage,
                 UserRead,
                 UserWrite,
                 PersonalReveal,

@@ -3,6 +3,7 @@
 pub mod api_token;
 pub mod audit_chain;
 pub mod audit_log;
+pub mod calendar_day;
 pub mod department;
 pub mod enterprise;
 pub mod enterprise_contact;

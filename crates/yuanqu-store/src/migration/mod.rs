@@ -10,6 +10,7 @@ mod m0004_exports;
 mod m0005_second_factor;
 mod m0006_export_requests;
 mod m0007_economy;
+mod m0008_calendar;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_second_factor::Migration),
             Box::new(m0006_export_requests::Migration),
             Box::new(m0007_economy::Migration),
+            Box::new(m0008_calendar::Migration),
         ]
     }
 }

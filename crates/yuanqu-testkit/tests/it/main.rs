@@ -4,6 +4,7 @@
 
 mod api;
 mod audit;
+mod calendar;
 mod economy;
 mod enterprise;
 mod evaluation;
