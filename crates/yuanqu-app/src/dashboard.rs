@@ -6,16 +6,16 @@
 use std::collections::HashMap;
 
 use yuanqu_domain::identity::Permission;
-use yuanqu_domain::stats::Period;
+use yuanqu_domain::stats::{Period, indicators};
 use yuanqu_domain::{DataScope, industry};
 use yuanqu_store::identity as iq;
 use yuanqu_store::stats::{dashboard as q, rollup};
 
 use crate::{Actor, App, AppError, Uuid};
 
-/// Growth in percent with one decimal (None when there is no base).
+/// Growth in percent with one decimal (None when there is no positive base).
 pub fn growth_pct(current: i64, base: i64) -> Option<f64> {
-    (base > 0).then(|| ((current - base) as f64 * 1000.0 / base as f64).round() / 10.0)
+    indicators::growth_scaled(current, base, 1000).filter(|_| base > 0).map(|permille| permille as f64 / 10.0)
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -373,7 +373,6 @@ impl World {
                 _ => true,
             };
             let other = match op.target {
-                Target::Enterprise if !ent_may => None,
                 Target::Enterprise => Some(self.z1.enterprise_b),
                 Target::File => Some(self.z1_ent_b_file),
                 Target::StatReport => Some(self.z1_ent_b_report),

@@ -12,6 +12,11 @@ export function yi(fen: number | null | undefined): string {
   return (fen / 10_000_000_000).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
+/** Fen as a number of 亿元 rounded to two decimals, for chart values: 1e12 → 100. */
+export function yiNumber(fen: number): number {
+  return Math.round(fen / 100_000_000) / 100;
+}
+
 /** A growth rate in percent with its sign: 5.6 → "+5.6%", null → "—". */
 export function pct(v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';

@@ -19,27 +19,27 @@ impl TimelineSource for Reports {
         let c = app.db.conn();
         let now = Period::of(app.now().date_naive());
         let (from, to) = (now.plus(-12).yyyymm(), now.yyyymm());
-        let states = ["submitted", "returned", "verified"];
+        let states = [q::SUBMITTED, q::RETURNED, q::VERIFIED];
         let rows = q::reports_between(&c, scope, Some(enterprise_id), from, to, &states).await?;
-        let newest_verified = rows.iter().filter(|r| r.state == "verified").map(|r| r.period).max();
+        let newest_verified = rows.iter().filter(|r| r.state == q::VERIFIED).map(|r| r.period).max();
         let mut out = Vec::new();
         for r in rows {
             let Some(p) = Period::from_yyyymm(r.period) else { continue };
             let (kind, title, at): (&str, String, DateTime<Utc>) = match r.state.as_str() {
-                "verified" if Some(r.period) == newest_verified => {
+                q::VERIFIED if Some(r.period) == newest_verified => {
                     ("stats.verified", format!("{p} 统计月报已核定"), r.verified_at.unwrap_or(r.updated_at))
                 }
-                "submitted" => {
+                q::SUBMITTED => {
                     ("stats.submitted", format!("{p} 统计月报已提交，待审核"), r.submitted_at.unwrap_or(r.updated_at))
                 }
-                "returned" => ("stats.returned", format!("{p} 统计月报被退回"), r.updated_at),
+                q::RETURNED => ("stats.returned", format!("{p} 统计月报被退回"), r.updated_at),
                 _ => continue,
             };
             out.push(TimelineEvent {
                 at,
                 kind: kind.into(),
                 title,
-                detail: r.return_reason.clone().filter(|_| r.state == "returned").unwrap_or_default(),
+                detail: r.return_reason.clone().filter(|_| r.state == q::RETURNED).unwrap_or_default(),
                 link: None,
             });
         }

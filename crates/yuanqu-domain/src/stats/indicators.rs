@@ -27,10 +27,16 @@ pub fn series(points: impl IntoIterator<Item = (Period, i64)>) -> Series {
 
 /// Growth of `cur` over `base` in basis points; `None` when the base is zero.
 pub fn growth_bp(cur: i64, base: i64) -> Option<i64> {
+    growth_scaled(cur, base, 10_000)
+}
+
+/// Growth of `cur` over `base` in parts of `scale` (10,000: basis points; 1,000: tenths of a
+/// percent), rounded half away from zero; `None` when the base is zero.
+pub fn growth_scaled(cur: i64, base: i64, scale: i64) -> Option<i64> {
     if base == 0 {
         return None;
     }
-    let num = (cur as i128 - base as i128) * 10_000;
+    let num = (cur as i128 - base as i128) * scale as i128;
     let den = (base as i128).abs();
     let half = den / 2;
     let q = if num >= 0 { (num + half) / den } else { (num - half) / den };

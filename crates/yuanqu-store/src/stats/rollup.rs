@@ -15,7 +15,7 @@ use crate::{Conn, Result};
 
 pub use stat_rollup::Model as RollupRow;
 
-pub const VERIFIED: &str = "verified";
+pub use super::VERIFIED;
 
 fn empty(zone_id: Uuid, period: i32, dim: &str, key: String) -> RollupRow {
     RollupRow {
