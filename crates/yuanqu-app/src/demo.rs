@@ -259,6 +259,16 @@ pub async fn load_economy(
                     "verified"
                 };
                 if state != "late" {
+                    // Filed in the first two weeks of the next month (a few after the 15th
+                    // deadline), at 09:00 Beijing time; verified two days later; never in the future.
+                    let late_day = rng.gen_range(0..100) < 3;
+                    let offset = if late_day { rng.gen_range(15..25) } else { rng.gen_range(0..13) };
+                    let filed = (period.next().first_day() + chrono::Duration::days(offset))
+                        .and_hms_opt(1, 0, 0)
+                        .unwrap_or_default()
+                        .and_utc()
+                        .min(now);
+                    let checked = (filed + chrono::Duration::days(2)).min(now);
                     let above_now = above(y);
                     if above_now && state == "verified" {
                         *above_total_by_year.entry(y).or_default() += fen(output);
@@ -282,11 +292,11 @@ pub async fn load_economy(
                         flags: "[]".to_owned(),
                         return_reason: None,
                         source: if rng.gen_range(0..3) == 0 { "import" } else { "online" }.to_owned(),
-                        submitted_at: Some(now),
-                        verified_at: (state == "verified").then_some(now),
+                        submitted_at: Some(filed),
+                        verified_at: (state == "verified").then_some(checked),
                         verified_by: None,
-                        created_at: now,
-                        updated_at: now,
+                        created_at: filed,
+                        updated_at: if state == "verified" { checked } else { filed },
                         version: 1,
                     });
                 }
