@@ -13,6 +13,7 @@ pub mod evaluation;
 pub mod files;
 pub mod idempotency;
 pub mod identity;
+pub mod notify;
 pub mod personal;
 pub mod secret;
 pub mod stats;

@@ -109,6 +109,7 @@ pub async fn insert_department(c: &Conn<'_>, scope: &Scope, row: DepartmentRow) 
         zone_id: Set(scope.zone_id()),
         parent_id: Set(row.parent_id),
         name: Set(row.name),
+        head_user_id: Set(row.head_user_id),
         version: Set(1),
         created_at: Set(row.created_at),
     }
@@ -120,6 +121,7 @@ pub async fn update_department(c: &Conn<'_>, scope: &Scope, row: &DepartmentRow)
     let r = department::Entity::update_many()
         .col_expr(department::Column::Name, Expr::value(row.name.clone()))
         .col_expr(department::Column::ParentId, Expr::value(row.parent_id))
+        .col_expr(department::Column::HeadUserId, Expr::value(row.head_user_id))
         .col_expr(department::Column::Version, Expr::col(department::Column::Version).add(1))
         .filter(department::Column::Id.eq(row.id))
         .filter(department::Column::ZoneId.eq(scope.zone_id()))

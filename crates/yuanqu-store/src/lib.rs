@@ -14,6 +14,7 @@ pub mod files;
 pub mod idempotency;
 pub mod identity;
 pub mod migration;
+pub mod notify;
 pub mod personal;
 pub mod stats;
 

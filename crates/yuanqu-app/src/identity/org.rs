@@ -103,6 +103,7 @@ async fn create_department_in(
         zone_id: zone.zone_id(),
         parent_id: n.parent_id,
         name,
+        head_user_id: None,
         version: 1,
         created_at: now,
     };

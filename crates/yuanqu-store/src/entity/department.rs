@@ -9,6 +9,8 @@ pub struct Model {
     pub zone_id: Uuid,
     pub parent_id: Option<Uuid>,
     pub name: String,
+    /// Escalations of late appeals go to the head first.
+    pub head_user_id: Option<Uuid>,
     pub version: i64,
     pub created_at: DateTimeUtc,
 }

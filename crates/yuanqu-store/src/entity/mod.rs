@@ -1,6 +1,13 @@
 //! SeaORM entities, one per table of the migration set.
 
 pub mod api_token;
+pub mod appeal;
+pub mod appeal_category;
+pub mod appeal_event;
+pub mod appeal_extension;
+pub mod appeal_file;
+pub mod appeal_handler;
+pub mod appeal_route;
 pub mod audit_chain;
 pub mod audit_log;
 pub mod calendar_day;
@@ -17,6 +24,7 @@ pub mod file_blob;
 pub mod idempotency_key;
 pub mod industry_code;
 pub mod login_throttle;
+pub mod notification;
 pub mod park;
 pub mod password_history;
 pub mod session;

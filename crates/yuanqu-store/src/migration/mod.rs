@@ -11,6 +11,7 @@ mod m0005_second_factor;
 mod m0006_export_requests;
 mod m0007_economy;
 mod m0008_calendar;
+mod m0009_appeal;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_export_requests::Migration),
             Box::new(m0007_economy::Migration),
             Box::new(m0008_calendar::Migration),
+            Box::new(m0009_appeal::Migration),
         ]
     }
 }
