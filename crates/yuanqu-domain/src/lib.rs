@@ -1,6 +1,7 @@
 //! Pure rules of Yuanqu: typed values parsed at the edge, the role and permission matrix,
 //! tenant scopes. No IO, no async, no framework (guarded by `tests/it/layering.rs`).
 
+pub mod appeal;
 pub mod calendar;
 pub mod enterprise;
 pub mod evaluation;
