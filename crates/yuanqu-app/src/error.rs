@@ -30,6 +30,10 @@ pub enum AppError {
     /// A conflict caused by one field's value (a duplicate), named for the form.
     #[error("conflict on {field}: {code}")]
     ConflictField { field: &'static str, code: &'static str },
+    /// A transition the record's state (or the caller's part in it) does not allow; `allowed`
+    /// lists the actions the caller may take instead.
+    #[error("transition not allowed from {state}")]
+    Transition { code: &'static str, state: &'static str, allowed: Vec<&'static str> },
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("precondition required")]
@@ -72,6 +76,7 @@ impl AppError {
             Self::ForbiddenCode(c) | Self::Gone(c) => c,
             Self::Validation(_) => "validation.failed",
             Self::Conflict(c) | Self::ConflictField { code: c, .. } => c,
+            Self::Transition { code, .. } => code,
             Self::PreconditionFailed => "precondition.failed",
             Self::PreconditionRequired => "precondition.required",
             Self::File(r) => r.code(),

@@ -2,6 +2,7 @@
 //! no SQL: storage is reached only through `yuanqu-store`'s query functions.
 
 pub mod actor;
+pub mod appeal;
 pub mod audit;
 pub mod calendar;
 pub mod clock;

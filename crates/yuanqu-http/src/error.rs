@@ -29,6 +29,11 @@ pub struct Problem {
     /// Spreadsheet problems located by row and column (IV-03).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<crate::sheets::CellErrorDto>,
+    /// For a refused transition: the record's state and the actions the caller may take.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 /// An error on its way out; the request ID is added by the `problem_request_id` layer.
@@ -40,6 +45,7 @@ pub struct ApiError {
     pub errors: Vec<FieldErrorDto>,
     pub cells: Vec<crate::sheets::CellErrorDto>,
     pub retry_after: Option<i64>,
+    pub transition: Option<(String, Vec<String>)>,
 }
 
 impl ApiError {
@@ -51,6 +57,7 @@ impl ApiError {
             errors: Vec::new(),
             cells: Vec::new(),
             retry_after: None,
+            transition: None,
         }
     }
     pub fn field(mut self, field: &str, code: &str) -> Self {
@@ -78,6 +85,7 @@ impl From<AppError> for ApiError {
             AppError::Conflict(_) | AppError::ConflictField { .. } => {
                 (StatusCode::CONFLICT, "Conflicts with existing data")
             }
+            AppError::Transition { .. } => (StatusCode::CONFLICT, "Not possible in this state"),
             AppError::PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "The record was changed by someone else"),
             AppError::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "If-Match is required"),
             AppError::File(r) => file_status(*r),
@@ -121,6 +129,9 @@ impl From<AppError> for ApiError {
             }
             AppError::Sheet(s) => out.cells = s.cells().iter().cloned().map(Into::into).collect(),
             AppError::Store(yuanqu_store::StoreError::Busy) => out.retry_after = Some(1),
+            AppError::Transition { state, allowed, .. } => {
+                out.transition = Some((state.to_owned(), allowed.iter().map(|a| (*a).to_owned()).collect()))
+            }
             _ => {}
         }
         out
@@ -155,6 +166,8 @@ impl IntoResponse for ApiError {
             request_id: None,
             errors: self.errors,
             cells: self.cells,
+            state: self.transition.as_ref().map(|t| t.0.clone()),
+            allowed: self.transition.map(|t| t.1),
         };
         let mut res = (self.status, axum::Json(body)).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));

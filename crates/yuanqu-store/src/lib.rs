@@ -2,6 +2,7 @@
 //! `Db::write`, which runs a unit of work in a transaction and retries when the database says
 //! "busy" (SQLITE_BUSY) or "try again" (PostgreSQL 40001 / 40P01) with bounded backoff.
 
+pub mod appeal;
 pub mod audit;
 pub mod calendar;
 pub mod demo;

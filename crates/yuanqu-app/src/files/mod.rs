@@ -198,6 +198,16 @@ pub async fn content(app: &App, actor: &Actor, id: Uuid) -> Result<(StoredFile, 
     Ok((f, bytes))
 }
 
+/// A file's record and content read for a record that grants access to it (an appeal's
+/// attachment): the record's own scope check replaces the uploader scope, within the zone.
+pub async fn content_for_record(app: &App, zone_id: Uuid, id: Uuid) -> Result<(StoredFile, Vec<u8>), AppError> {
+    let zone = yuanqu_domain::Scope::zone(zone_id);
+    let (file, blob) = q::file(&app.db.conn(), &zone, Uuid::nil(), id).await?.ok_or(AppError::NotFound)?;
+    let (s, name) = (storage(app), blob.storage_name.clone());
+    let bytes = blocking(move || s.get(&name)).await?.map_err(io_error)?;
+    Ok((StoredFile { file, blob }, bytes))
+}
+
 /// An image's thumbnail (JPEG); not found for other kinds.
 pub async fn thumbnail(app: &App, actor: &Actor, id: Uuid) -> Result<(StoredFile, Vec<u8>), AppError> {
     let f = get(app, actor, id).await?;

@@ -76,7 +76,13 @@ pub struct Rules {
 impl Rules {
     /// Parses and checks a category's limits: each must parse, and accept ≤ first answer ≤
     /// resolve (a rule that resolves before it accepts makes no sense). Errors name the field.
-    pub fn parse(accept: &str, answer: &str, resolve: &str, yellow_pct: i64, pause: bool) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(
+        accept: &str,
+        answer: &str,
+        resolve: &str,
+        yellow_pct: i64,
+        pause: bool,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut lim = |field: &'static str, s: &str| {
             let l = Limit::parse(s);
@@ -275,7 +281,12 @@ impl Light {
 /// Escalation: a late stage goes to the department head at its deadline (level 1), then to the
 /// zone leaders one working day later (level 2), then no further. Returns when the sweep should
 /// next look at the appeal given the level it has reached.
-pub fn escalate_at(cal: &WorkCalendar, level: u8, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn escalate_at(
+    cal: &WorkCalendar,
+    level: u8,
+    due: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     match level {
         0 => due,
         1 => Some(end_of_day(cal.add_working_days(local_day(now), 1))),

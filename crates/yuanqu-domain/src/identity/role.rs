@@ -44,10 +44,15 @@ pub enum Permission {
     EconomyRead,
     /// Keep the zone's working-day calendar (days off, 调休 make-up days).
     CalendarManage,
+    AppealFile,
+    AppealRead,
+    AppealHandle,
+    AppealLead,
+    AppealConfigure,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 29] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -72,6 +77,11 @@ impl Permission {
         Self::EvaluationManage,
         Self::EconomyRead,
         Self::CalendarManage,
+        Self::AppealFile,
+        Self::AppealRead,
+        Self::AppealHandle,
+        Self::AppealLead,
+        Self::AppealConfigure,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +110,11 @@ impl Permission {
             Self::EvaluationManage => "evaluation.manage",
             Self::EconomyRead => "economy.read",
             Self::CalendarManage => "calendar.manage",
+            Self::AppealFile => "appeal.file",
+            Self::AppealRead => "appeal.read",
+            Self::AppealHandle => "appeal.handle",
+            Self::AppealLead => "appeal.lead",
+            Self::AppealConfigure => "appeal.configure",
         }
     }
 }
@@ -223,6 +238,7 @@ impl Role {
         match self {
             Self::SystemAdmin => &[
                 CalendarManage,
+                AppealConfigure,
                 UserRead,
                 UserWrite,
                 PersonalReveal,
@@ -263,6 +279,10 @@ impl Role {
                 FileRead,
                 StatsRead,
                 EconomyRead,
+                AppealFile,
+                AppealRead,
+                AppealLead,
+                AppealConfigure,
             ],
             // The economic development department keeps the registry and the statistics.
             Self::DepartmentStaff => &[
@@ -277,11 +297,16 @@ impl Role {
                 StatsReview,
                 EvaluationManage,
                 EconomyRead,
+                AppealFile,
+                AppealRead,
+                AppealHandle,
             ],
             Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead],
             Self::BranchSecretary | Self::Worker => &[FileUpload, FileRead],
             Self::Inspector => &[ParkRead, EnterpriseRead, FileUpload, FileRead],
-            Self::Enterprise => &[EnterpriseRead, TokenOwn, FileUpload, FileRead, StatsRead, StatsReport],
+            Self::Enterprise => {
+                &[EnterpriseRead, TokenOwn, FileUpload, FileRead, StatsRead, StatsReport, AppealFile, AppealRead]
+            }
             Self::ProvinceObserver => &[ParkRead, EconomyRead],
         }
     }
