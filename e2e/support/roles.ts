@@ -4,7 +4,7 @@
  */
 export const ROLE_PERMISSIONS: Record<string, string[]> = {
   system_admin: [
-    'calendar.manage',
+    'calendar.manage', 'appeal.configure',
     'user.read', 'user.write', 'personal.reveal', 'department.read', 'department.write', 'role.read',
     'park.read', 'park.write', 'enterprise.read', 'enterprise.write', 'token.own', 'metrics.read',
     'file.upload', 'file.read',
@@ -16,16 +16,20 @@ export const ROLE_PERMISSIONS: Record<string, string[]> = {
   audit_admin: ['audit.read', 'user.read', 'role.read', 'token.own'],
   zone_leader: [
     'user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload',
-    'file.read', 'stats.read', 'economy.read',
+    'file.read', 'stats.read', 'economy.read', 'appeal.file', 'appeal.read', 'appeal.lead', 'appeal.configure',
   ],
   department_staff: [
     'department.read', 'park.read', 'enterprise.read', 'enterprise.write', 'token.own', 'file.upload',
-    'file.read', 'stats.read', 'stats.review', 'evaluation.manage', 'economy.read',
+    'file.read', 'stats.read', 'stats.review', 'evaluation.manage', 'economy.read', 'appeal.file', 'appeal.read',
+    'appeal.handle',
   ],
   party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload', 'file.read'],
   branch_secretary: ['file.upload', 'file.read'],
   inspector: ['park.read', 'enterprise.read', 'file.upload', 'file.read'],
-  enterprise: ['enterprise.read', 'token.own', 'file.upload', 'file.read', 'stats.read', 'stats.report'],
+  enterprise: [
+    'enterprise.read', 'token.own', 'file.upload', 'file.read', 'stats.read', 'stats.report', 'appeal.file',
+    'appeal.read',
+  ],
   worker: ['file.upload', 'file.read'],
   province_observer: ['park.read', 'economy.read'],
 };

@@ -22,7 +22,7 @@ pub mod stats;
 use std::sync::Arc;
 
 pub use actor::{Actor, Auth, RequestCtx, Stage};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, OffsetFileClock, SystemClock};
 pub use error::AppError;
 pub use yuanqu_store::{Db, Page, PageReq, Uuid};
 

@@ -44,8 +44,9 @@ pub struct ApiError {
     pub title: String,
     pub errors: Vec<FieldErrorDto>,
     pub cells: Vec<crate::sheets::CellErrorDto>,
-    pub retry_after: Option<i64>,
-    pub transition: Option<(String, Vec<String>)>,
+    pub retry_after: Option<u32>,
+    /// Boxed: a refused transition is rare and `ApiError` travels in every `Result`.
+    pub transition: Option<Box<(String, Vec<String>)>>,
 }
 
 impl ApiError {
@@ -125,12 +126,12 @@ impl From<AppError> for ApiError {
                 out.errors.push(FieldErrorDto { field: field.to_owned(), code: code.to_owned() });
             }
             AppError::Locked { retry_after_secs } | AppError::CodeLocked { retry_after_secs } => {
-                out.retry_after = Some(retry_after_secs)
+                out.retry_after = Some(u32::try_from(retry_after_secs.max(0)).unwrap_or(u32::MAX))
             }
             AppError::Sheet(s) => out.cells = s.cells().iter().cloned().map(Into::into).collect(),
             AppError::Store(yuanqu_store::StoreError::Busy) => out.retry_after = Some(1),
             AppError::Transition { state, allowed, .. } => {
-                out.transition = Some((state.to_owned(), allowed.iter().map(|a| (*a).to_owned()).collect()))
+                out.transition = Some(Box::new((state.to_owned(), allowed.iter().map(|a| (*a).to_owned()).collect())))
             }
             _ => {}
         }
@@ -167,7 +168,7 @@ impl IntoResponse for ApiError {
             errors: self.errors,
             cells: self.cells,
             state: self.transition.as_ref().map(|t| t.0.clone()),
-            allowed: self.transition.map(|t| t.1),
+            allowed: self.transition.map(|t| t.1.clone()),
         };
         let mut res = (self.status, axum::Json(body)).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));

@@ -147,7 +147,7 @@ pub async fn thumbnail(State(st): State<AppState>, Me(actor): Me, Path(id): Path
     Ok(serve(bytes, "image/jpeg", &disposition("thumbnail.jpg", "jpg", true)))
 }
 
-fn serve(bytes: Vec<u8>, media_type: &str, disposition: &str) -> Response {
+pub(crate) fn serve(bytes: Vec<u8>, media_type: &str, disposition: &str) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     let ct = HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));

@@ -358,7 +358,7 @@ pub async fn login(
             .max(1);
         let mut e =
             ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many sign-in attempts from this address");
-        e.retry_after = i64::try_from(secs).ok();
+        e.retry_after = u32::try_from(secs).ok();
         return Err(e);
     }
     let signed =

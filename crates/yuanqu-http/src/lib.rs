@@ -1,6 +1,7 @@
 //! The HTTP face of Yuanqu: axum routers per module, DTOs with OpenAPI schemas, the policy
 //! layer, problem+json errors, security headers and the embedded web UI. No SQL.
 
+pub mod appeal;
 pub mod audit;
 pub mod calendar;
 pub mod dashboard;
@@ -124,6 +125,9 @@ impl AppState {
         files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
         calendar::get_year, calendar::set_year,
+        appeal::get_rules, appeal::set_rules, appeal::list_appeals, appeal::create_appeal, appeal::similar,
+        appeal::get_appeal, appeal::act, appeal::request_extension, appeal::decide_extension, appeal::attachment,
+        appeal::dashboard,
         dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -306,6 +310,22 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/files/{id}/thumbnail", get_!(files::thumbnail))?;
     let r = r.add(Method::GET, "/api/v1/calendar", get_!(calendar::get_year).post(calendar::set_year))?;
     let r = r.add(Method::POST, "/api/v1/calendar", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/appeal-rules", get_!(appeal::get_rules).post(appeal::set_rules))?;
+    let r = r.add(Method::POST, "/api/v1/appeal-rules", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/appeals", get_!(appeal::list_appeals).post(appeal::create_appeal))?;
+    let r = r.add(Method::POST, "/api/v1/appeals", MethodRouter::new())?;
+    let r = r.add(Method::POST, "/api/v1/appeals/similar", on(MethodFilter::POST, appeal::similar))?;
+    let r = r.add(Method::GET, "/api/v1/appeals/{id}", get_!(appeal::get_appeal))?;
+    let r = r.add(Method::POST, "/api/v1/appeals/{id}/actions", on(MethodFilter::POST, appeal::act))?;
+    let r =
+        r.add(Method::POST, "/api/v1/appeals/{id}/extensions", on(MethodFilter::POST, appeal::request_extension))?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/appeals/{id}/extensions/{extension_id}/decision",
+        on(MethodFilter::POST, appeal::decide_extension),
+    )?;
+    let r = r.add(Method::GET, "/api/v1/appeals/{id}/files/{file_id}", get_!(appeal::attachment))?;
+    let r = r.add(Method::GET, "/api/v1/dashboard/appeals", get_!(appeal::dashboard))?;
     let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/stats/targets", get_!(dashboard::list_targets).post(dashboard::set_target))?;
     let r = r.add(Method::POST, "/api/v1/stats/targets", MethodRouter::new())?;

@@ -418,3 +418,24 @@ pub async fn recipients(c: &Conn<'_>, zone_id: Uuid, who: Recipients<'_>) -> Res
     };
     Ok(q.order_by_asc(user::Column::Id).into_tuple::<Uuid>().all(c.ex()).await?)
 }
+
+/// The timeline events of one action (e.g. every rating) of these appeals.
+pub async fn events_with_action(
+    c: &Conn<'_>,
+    zone_id: Uuid,
+    appeal_ids: &[Uuid],
+    action: &str,
+) -> Result<Vec<EventRow>> {
+    let mut out = Vec::new();
+    for chunk in appeal_ids.chunks(500) {
+        out.extend(
+            appeal_event::Entity::find()
+                .filter(appeal_event::Column::ZoneId.eq(zone_id))
+                .filter(appeal_event::Column::Action.eq(action))
+                .filter(appeal_event::Column::AppealId.is_in(chunk.to_vec()))
+                .all(c.ex())
+                .await?,
+        );
+    }
+    Ok(out)
+}

@@ -17,3 +17,15 @@ pub async fn insert(c: &Conn<'_>, rows: Vec<NotificationRow>) -> Result<()> {
     notification::Entity::insert_many(models).exec_without_returning(c.ex()).await?;
     Ok(())
 }
+
+/// A user's notifications, newest first.
+pub async fn of_user(c: &Conn<'_>, zone_id: uuid::Uuid, user_id: uuid::Uuid) -> Result<Vec<NotificationRow>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    Ok(notification::Entity::find()
+        .filter(notification::Column::ZoneId.eq(zone_id))
+        .filter(notification::Column::UserId.eq(user_id))
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id)
+        .all(c.ex())
+        .await?)
+}

@@ -22,6 +22,7 @@ pub enum Target {
     Evaluation,
     StatReport,
     StatRule,
+    Appeal,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -136,7 +137,68 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         target: Target::StatRule,
         body: || json!({"enabled": false}),
     },
+    IdOp { method: "GET", path: "/api/v1/appeals/{id}", target: Target::Appeal, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/appeals/{id}/actions",
+        target: Target::Appeal,
+        body: || json!({"action": "accept"}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/appeals/{id}/extensions",
+        target: Target::Appeal,
+        body: || json!({"days": 3, "reason": "需要现场勘察"}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/appeals/{id}/extensions/{extension_id}/decision",
+        target: Target::Appeal,
+        body: || json!({"approve": true}),
+    },
+    IdOp { method: "GET", path: "/api/v1/appeals/{id}/files/{file_id}", target: Target::Appeal, body: none },
 ];
+
+/// Appeal rules for a tenant: a `land` category (1/3/15 working days) routed to the tenant's
+/// department, and a `labour` one (4 hours / 1 / 5 working days) with no route (a leader
+/// dispatches it). Returns the two category ids.
+pub async fn appeal_rules(t: &TestApp, leader: &Session, tenant: &Tenant) -> anyhow::Result<(Uuid, Uuid)> {
+    let r = t
+        .post(
+            "/api/v1/appeal-rules",
+            leader,
+            json!({
+                "categories": [
+                    {"code": "land", "name": "用地", "accept_limit": "1wd", "answer_limit": "3wd", "resolve_limit": "15wd", "yellow_pct": 80, "pause_when_waiting": true},
+                    {"code": "labour", "name": "用工", "accept_limit": "4h", "answer_limit": "1wd", "resolve_limit": "5wd", "yellow_pct": 50, "pause_when_waiting": false}
+                ],
+                "routes": [{"category_code": "land", "department_id": tenant.department_id}]
+            }),
+        )
+        .await;
+    anyhow::ensure!(r.status == StatusCode::OK, "rules: {}", r.text);
+    let id = |i: usize| r.body["categories"][i]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+    Ok((id(0), id(1)))
+}
+
+/// An appeal the enterprise account `s` files (with attached files).
+pub async fn file_appeal(
+    t: &TestApp,
+    s: &Session,
+    category: Uuid,
+    title: &str,
+    files: &[Uuid],
+) -> anyhow::Result<Uuid> {
+    let r = t
+        .post(
+            "/api/v1/appeals",
+            s,
+            json!({"category_id": category, "title": title, "description": format!("{title}，请协调解决。"), "file_ids": files}),
+        )
+        .await;
+    anyhow::ensure!(r.status == StatusCode::CREATED, "appeal: {}", r.text);
+    Ok(r.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default())
+}
 
 /// Seven values as typed, for a report that can be submitted.
 pub fn full_values() -> Value {
@@ -220,6 +282,14 @@ pub struct World {
     pub z1_ent_b_report: Uuid,
     /// A contact of Z2's enterprise A.
     pub z2_contact: Uuid,
+    /// Z1's zone leader (appeal decisions).
+    pub z1_leader: Session,
+    /// An appeal of Z2's enterprise A with an attached file and a pending extension; an appeal
+    /// of Z1's enterprise B.
+    pub z2_appeal: Uuid,
+    pub z2_appeal_file: Uuid,
+    pub z2_extension: Uuid,
+    pub z1_ent_b_appeal: Uuid,
 }
 
 impl World {
@@ -256,7 +326,32 @@ impl World {
             .await;
         anyhow::ensure!(c.status == StatusCode::CREATED, "contact: {}", c.text);
         let z2_contact = c.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+        use yuanqu_domain::identity::Role;
+        crate::seed::extra_user(&t.app, &z1, "leader", Role::ZoneLeader).await?;
+        crate::seed::extra_user(&t.app, &z2, "leader", Role::ZoneLeader).await?;
+        let z1_leader = t.login("z1", "leader", PASSWORD).await;
+        let z2_leader = t.login("z2", "leader", PASSWORD).await;
+        let (z1_land, _) = appeal_rules(&t, &z1_leader, &z1).await?;
+        let (z2_land, _) = appeal_rules(&t, &z2_leader, &z2).await?;
+        let z2_ent_a = t.login("z2", "ent-a", PASSWORD).await;
+        let z2_appeal_file = upload(&t, &z2_ent_a).await?;
+        let z2_appeal = file_appeal(&t, &z2_ent_a, z2_land, "污水管网容量不足", &[z2_appeal_file]).await?;
+        let x = t
+            .post(
+                &format!("/api/v1/appeals/{z2_appeal}/extensions"),
+                &z2_staff,
+                json!({"days": 5, "reason": "需要现场勘察"}),
+            )
+            .await;
+        anyhow::ensure!(x.status == StatusCode::CREATED, "extension: {}", x.text);
+        let z2_extension = x.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+        let z1_ent_b_appeal = file_appeal(&t, &z1_ent_b, z1_land, "用地指标不足", &[]).await?;
         Ok(Self {
+            z1_leader,
+            z2_appeal,
+            z2_appeal_file,
+            z2_extension,
+            z1_ent_b_appeal,
             t,
             z1,
             z2,
@@ -287,6 +382,7 @@ impl World {
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::SecurityAdmin.has(p) => &self.z1_security,
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::DepartmentStaff.has(p) => &self.z1_staff,
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::Enterprise.has(p) => &self.z1_ent_a,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::ZoneLeader.has(p) => &self.z1_leader,
             Some(yuanqu_http::policy::Access::Perm(_)) => &self.z1_security,
             _ => &self.z1_admin,
         }
@@ -304,6 +400,7 @@ impl World {
             Target::Evaluation => self.z2_evaluation,
             Target::StatReport => self.z2_report,
             Target::StatRule => yuanqu_store::stats::default_rule_id(self.z2.zone_id, 0),
+            Target::Appeal => self.z2_appeal,
         }
     }
 
@@ -338,7 +435,10 @@ impl World {
             let v = self.t.get(&p, &self.z2_staff).await.body;
             out.insert(p, v);
         }
-        for p in ["/api/v1/stats/reports?page_size=100", "/api/v1/stats/rules"] {
+        let appeal = format!("/api/v1/appeals/{}", self.z2_appeal);
+        for p in
+            ["/api/v1/stats/reports?page_size=100", "/api/v1/stats/rules", "/api/v1/appeals?page_size=100", &appeal]
+        {
             out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
         }
         Value::Object(out)
@@ -346,7 +446,12 @@ impl World {
 
     async fn send(&self, op: &IdOp, id: Uuid, as_: &Session) -> crate::Res {
         let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::GET);
-        let path = op.path.replace("{id}", &id.to_string()).replace("{contact_id}", &self.z2_contact.to_string());
+        let path = op
+            .path
+            .replace("{id}", &id.to_string())
+            .replace("{contact_id}", &self.z2_contact.to_string())
+            .replace("{extension_id}", &self.z2_extension.to_string())
+            .replace("{file_id}", &self.z2_appeal_file.to_string());
         let mut r = Req::new(method, &path).as_(as_).header("if-match", "\"1\"");
         let body = (op.body)();
         if !body.is_null() {
@@ -376,6 +481,7 @@ impl World {
                 Target::Enterprise => Some(self.z1.enterprise_b),
                 Target::File => Some(self.z1_ent_b_file),
                 Target::StatReport => Some(self.z1_ent_b_report),
+                Target::Appeal => Some(self.z1_ent_b_appeal),
                 _ => None,
             };
             if let Some(other) = other.filter(|_| ent_may) {
@@ -402,6 +508,7 @@ impl World {
             self.z2.enterprise_b,
             self.z2_token,
             self.z2_file,
+            self.z2_appeal,
         ]
         .iter()
         .map(Uuid::to_string)

@@ -38,6 +38,11 @@ pub struct Config {
     /// The data key file (PD-01); default `<data dir>/data-key`, the data dir being the SQLite
     /// file's directory (or `./data`). Ignored when `YUANQU_DATA_KEY` is set.
     pub data_key_file: Option<PathBuf>,
+    /// Seconds between runs of the background jobs (the appeal escalation sweep).
+    pub jobs_interval_secs: u64,
+    /// End-to-end tests only: the clock reads system time plus the whole seconds written in this
+    /// file (missing or empty = 0), so a test can move time forward on a running server.
+    pub clock_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -59,6 +64,8 @@ impl Default for Config {
             log_level: "info,sea_orm_migration=warn,sqlx=warn".into(),
             log_json: true,
             data_key_file: None,
+            jobs_interval_secs: 30,
+            clock_file: None,
         }
     }
 }
@@ -87,6 +94,9 @@ impl Config {
                 "audit_retention_days = {}: audit records must be kept at least 180 days (AU-04)",
                 self.audit_retention_days
             );
+        }
+        if !(1..=3600).contains(&self.jobs_interval_secs) {
+            bail!("jobs_interval_secs must be 1..=3600");
         }
         if !(1..=1000).contains(&self.max_connections) {
             bail!("max_connections must be 1..=1000");

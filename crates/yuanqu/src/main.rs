@@ -138,7 +138,14 @@ async fn open(cfg: &Config) -> Result<App> {
         .with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
     // CS-04: never touch a schema a newer Yuanqu wrote.
     db.migrate().await?;
-    Ok(App::new(db, Arc::new(SystemClock), cfg.app_config()).with_keys(load_keys(cfg)?))
+    let clock: Arc<dyn yuanqu_app::Clock> = match &cfg.clock_file {
+        Some(f) => {
+            tracing::warn!(file = %f.display(), "clock_file set: time is moved by the file's offset (tests only)");
+            Arc::new(yuanqu_app::OffsetFileClock::new(f))
+        }
+        None => Arc::new(SystemClock),
+    };
+    Ok(App::new(db, clock, cfg.app_config()).with_keys(load_keys(cfg)?))
 }
 
 /// PD-01: `YUANQU_DATA_KEY` if set, else the key file (created 0600 on first start).
@@ -273,6 +280,7 @@ async fn serve(cfg: Config) -> Result<()> {
         println!("==================================================================");
     }
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
+    tokio::spawn(jobs(app.clone(), std::time::Duration::from_secs(cfg.jobs_interval_secs)));
     let state = yuanqu_http::AppState::new(app, cfg.http_config()?, metrics);
     let router = yuanqu_http::router(state)?;
     let addr: SocketAddr = cfg.listen.parse().with_context(|| format!("listen address {}", cfg.listen))?;
@@ -283,6 +291,21 @@ async fn serve(cfg: Config) -> Result<()> {
         .with_graceful_shutdown(shutdown())
         .await?;
     Ok(())
+}
+
+/// The background jobs, run every `every` from the durable schedules in the database (a restart
+/// loses nothing): the appeal escalation sweep.
+async fn jobs(app: App, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match yuanqu_app::appeal::escalation::sweep(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(escalated = n, "appeal escalation sweep"),
+            Err(e) => tracing::error!(error = %e, "appeal escalation sweep failed"),
+        }
+    }
 }
 
 async fn shutdown() {

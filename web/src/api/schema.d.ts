@@ -4,6 +4,159 @@
  */
 
 export interface paths {
+    "/api/v1/appeal-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's appeal categories (with their deadline limits) and routing rules. */
+        get: operations["get_rules"];
+        put?: never;
+        /**
+         * Replace the zone's appeal rules (one audited transaction). Categories left out are kept
+         *     inactive; errors name `categories[i].field` or `routes[i].field`.
+         */
+        post: operations["set_rules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Appeals in my scope: an enterprise its own; a department its lead and co-handled ones; a
+         *     leader all of them.
+         */
+        get: operations["list_appeals"];
+        put?: never;
+        /**
+         * File an appeal (an enterprise for itself; staff on an enterprise's behalf). Routed by the
+         *     rules at once. Accepts `Idempotency-Key`.
+         */
+        post: operations["create_appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Possible duplicates: the same enterprise's appeals of the last 30 days with similar text. */
+        post: operations["similar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One appeal's whole story: deadlines and light, departments, timeline, files, extensions, and
+         *     what I may do next.
+         */
+        get: operations["get_appeal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an action on an appeal (the state machine decides: 409 `appeal.transition_not_allowed`
+         *     with `state` and `allowed`). `If-Match` is optional here: a stale one is 412.
+         */
+        post: operations["act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for more working days (the lead department; a leader decides). */
+        post: operations["request_extension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}/extensions/{extension_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A leader approves (the deadlines move out) or refuses a pending extension. */
+        post: operations["decide_extension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An attachment of an appeal I may read (whoever uploaded it). */
+        get: operations["attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -192,6 +345,26 @@ export interface paths {
         put?: never;
         /** Replace a year's days off and make-up working days (from the State Council's notice). */
         post: operations["set_year"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The appeals dashboard of a period: open by department (late, yellow), average hours per
+         *     stage, satisfaction, categories by month. Staff and leaders.
+         */
+        get: operations["dashboard"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1371,6 +1544,156 @@ export interface components {
             name: string;
             prefix: string;
         };
+        AppealActionDto: {
+            /**
+             * @description `dispatch`, `transfer`, `accept`, `reply`, `wait`, `resume`, `answer`, `rate`, `close`,
+             *     `restart`, `merge` or `withdraw`.
+             */
+            action: string;
+            /** @description … and its co-handling departments. */
+            co_department_ids?: string[];
+            /**
+             * Format: uuid
+             * @description `dispatch`, `transfer`: the new lead department …
+             */
+            department_id?: string | null;
+            file_ids?: string[];
+            /**
+             * Format: uuid
+             * @description `merge`: the appeal this one joins.
+             */
+            merge_into?: string | null;
+            /** @description The reason, the reply, the question, the answer or the comment. */
+            note?: string;
+            /**
+             * Format: int64
+             * @description `rate`: 1–5 (2 or less reopens the appeal for a leader's callback).
+             */
+            rating?: number | null;
+        };
+        AppealDashboardDto: {
+            /** Format: double */
+            avg_hours_to_accept?: number | null;
+            /** Format: double */
+            avg_hours_to_answer?: number | null;
+            /** Format: double */
+            avg_hours_to_first_answer?: number | null;
+            by_department: components["schemas"]["DepartmentLoadDto"][];
+            by_month: components["schemas"]["MonthCategoryDto"][];
+            /** Format: int64 */
+            closed: number;
+            /** Format: int64 */
+            late: number;
+            /** Format: int64 */
+            open: number;
+            /** Format: int64 */
+            rated: number;
+            /** Format: int64 */
+            received: number;
+            /** Format: int64 */
+            reopened: number;
+            /**
+             * Format: double
+             * @description Average rating (1–5) with two decimals.
+             */
+            satisfaction?: number | null;
+        };
+        AppealDetailDto: {
+            /** @description The actions I may take now. */
+            allowed: string[];
+            appeal: components["schemas"]["AppealDto"];
+            extensions: components["schemas"]["ExtensionDto"][];
+            file_ids: string[];
+            filed_by?: string | null;
+            handlers: components["schemas"]["HandlerDto"][];
+            /** @description How I stand to it: `filer`, `handler`, `leader`. */
+            my_parts: string[];
+            timeline: components["schemas"]["AppealEventDto"][];
+        };
+        AppealDto: {
+            /** Format: date-time */
+            accept_due: string;
+            /** Format: date-time */
+            accepted_at?: string | null;
+            /** Format: date-time */
+            answer_due: string;
+            /** Format: date-time */
+            answered_at?: string | null;
+            category: string;
+            /** Format: uuid */
+            category_id: string;
+            /** @description `online`, `phone`, `walk_in` or `visit`. */
+            channel: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            code: string;
+            department?: string | null;
+            /** Format: uuid */
+            department_id?: string | null;
+            description: string;
+            enterprise: string;
+            /** Format: uuid */
+            enterprise_id: string;
+            /** Format: int32 */
+            escalation_level: number;
+            /** Format: int32 */
+            extension_days: number;
+            /** Format: date-time */
+            first_answer_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            identity_shown: boolean;
+            /** @description `green`, `yellow`, `red`, `paused` or `none`. */
+            light: string;
+            /** Format: uuid */
+            merged_into?: string | null;
+            /** Format: date-time */
+            next_due_at?: string | null;
+            /** @description The stage still to be met (`accept`, `answer`, `resolve`) and its deadline. */
+            next_stage?: string | null;
+            /** Format: uuid */
+            park_id?: string | null;
+            /** Format: int32 */
+            rating?: number | null;
+            rating_comment?: string | null;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date-time */
+            resolve_due: string;
+            /**
+             * @description `submitted`, `dispatched`, `accepted`, `in_progress`, `waiting`, `answered`, `reopened`,
+             *     `confirmed`, `closed`, `merged`, `withdrawn`.
+             */
+            state: string;
+            title: string;
+            /** @description `normal` or `urgent`. */
+            urgency: string;
+            /** Format: int32 */
+            version: number;
+        };
+        AppealEventDto: {
+            action: string;
+            actor?: string | null;
+            /** Format: date-time */
+            at: string;
+            data: unknown;
+            from_state?: string | null;
+            note: string;
+            to_state: string;
+        };
+        AppealPage: {
+            items: components["schemas"]["AppealDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        AppealRulesDto: {
+            categories: components["schemas"]["CategoryDto"][];
+            routes: components["schemas"]["RouteDto"][];
+        };
         AuditDto: {
             action: string;
             actor_login?: string | null;
@@ -1415,6 +1738,26 @@ export interface components {
             days: components["schemas"]["CalendarDayDto"][];
             /** Format: int32 */
             year: number;
+        };
+        CategoryDto: {
+            /** @description `<n>wd` (working days) or `<n>h` (hours), counted from receipt. */
+            accept_limit: string;
+            active?: boolean;
+            answer_limit: string;
+            code: string;
+            /**
+             * Format: uuid
+             * @description Absent for a new category.
+             */
+            id?: string | null;
+            name: string;
+            pause_when_waiting: boolean;
+            resolve_limit: string;
+            /**
+             * Format: int64
+             * @description Per cent of a stage's time after which its light turns yellow (1–99).
+             */
+            yellow_pct: number;
         };
         /** @description One problem with one cell, as the user sees it in Excel. */
         CellErrorDto: {
@@ -1488,6 +1831,17 @@ export interface components {
             parent_id?: string | null;
             /** Format: int64 */
             version: number;
+        };
+        DepartmentLoadDto: {
+            department: string;
+            /** Format: uuid */
+            department_id?: string | null;
+            /** Format: int64 */
+            late: number;
+            /** Format: int64 */
+            open: number;
+            /** Format: int64 */
+            yellow: number;
         };
         DepartmentPatchDto: {
             name?: string | null;
@@ -1712,6 +2066,32 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        ExtensionDecisionDto: {
+            approve: boolean;
+            note?: string;
+        };
+        ExtensionDto: {
+            /** Format: int32 */
+            days: number;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decision_note: string;
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** @description `pending`, `approved` or `refused`. */
+            state: string;
+        };
+        ExtensionRequestDto: {
+            /**
+             * Format: int64
+             * @description Working days, 1–30.
+             */
+            days: number;
+            reason: string;
+        };
         FieldErrorDto: {
             code: string;
             field: string;
@@ -1761,6 +2141,12 @@ export interface components {
             threshold_bp?: number | null;
             /** Format: int64 */
             value?: number | null;
+        };
+        HandlerDto: {
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            lead: boolean;
         };
         ImportReportDto: {
             /** Format: int64 */
@@ -1920,6 +2306,12 @@ export interface components {
             /** Format: int64 */
             ytd_yoy_bp?: number | null;
         };
+        MonthCategoryDto: {
+            category: string;
+            /** Format: int64 */
+            count: number;
+            month: string;
+        };
         MonthPointDto: {
             /**
              * Format: int64
@@ -1944,6 +2336,25 @@ export interface components {
             /** Format: int32 */
             expires_in_days?: number | null;
             name: string;
+        };
+        NewAppealDto: {
+            /** Format: uuid */
+            category_id: string;
+            /** @description Staff: `phone`, `walk_in` or `visit`. */
+            channel?: string | null;
+            description: string;
+            /**
+             * Format: uuid
+             * @description Staff only: the enterprise the appeal is for (an enterprise account files for itself).
+             */
+            enterprise_id?: string | null;
+            /** @description Files uploaded first through `POST /files`. */
+            file_ids?: string[];
+            /** @description Whether other enterprises may see who appealed (never by default). */
+            identity_shown?: boolean;
+            title: string;
+            /** @description `normal` (default) or `urgent`. */
+            urgency?: string;
         };
         NewContactDto: {
             is_primary?: boolean;
@@ -2039,11 +2450,14 @@ export interface components {
         };
         /** @description RFC 9457 problem details, with Yuanqu's `code`. */
         Problem: {
+            allowed?: string[] | null;
             /** @description Spreadsheet problems located by row and column (IV-03). */
             cells?: components["schemas"]["CellErrorDto"][];
             code: string;
             errors?: components["schemas"]["FieldErrorDto"][];
             request_id?: string | null;
+            /** @description For a refused transition: the record's state and the actions the caller may take. */
+            state?: string | null;
             /** Format: int32 */
             status: number;
             title: string;
@@ -2156,6 +2570,18 @@ export interface components {
         RolesDto: {
             permissions: string[];
             roles: components["schemas"]["RoleDto"][];
+        };
+        RouteDto: {
+            /** @description Empty for any category. */
+            category_code?: string | null;
+            co_department_ids?: string[];
+            /** Format: uuid */
+            department_id: string;
+            /**
+             * Format: uuid
+             * @description Empty for any park.
+             */
+            park_id?: string | null;
         };
         RuleDto: {
             code: string;
@@ -2276,6 +2702,22 @@ export interface components {
             target_wan: string;
             /** Format: int32 */
             year: number;
+        };
+        SimilarDto: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: int32 */
+            similarity_pct: number;
+            state: string;
+            title: string;
+        };
+        SimilarQueryDto: {
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            text: string;
         };
         SliceDto: {
             /**
@@ -2529,6 +2971,429 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealRulesDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealRulesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealRulesDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_appeals: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `mine` (my department's open queue, soonest deadline first), `department` (lead or
+                 *     co-handled by my department) or `all` (default: everything in my scope).
+                 */
+                view?: string;
+                /** @description One or more states, comma-separated. */
+                state?: string;
+                /** @description `green`, `yellow`, `red` or `paused`. */
+                light?: string;
+                category_id?: string;
+                department_id?: string;
+                park_id?: string;
+                enterprise_id?: string;
+                /** @description Received on or after this day (Beijing). */
+                from?: string;
+                /** @description Received on or before this day (Beijing). */
+                to?: string;
+                /** @description Part of the number, title or text. */
+                q?: string;
+                /** @description `due` (soonest deadline first) or `received` (newest first). */
+                sort?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealPage"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_appeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAppealDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    similar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimilarQueryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarDto"][];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_appeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealDetailDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    act: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealDetailDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_extension: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtensionDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide_extension: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                extension_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealDetailDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the stored bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     search: {
         parameters: {
             query?: {
@@ -2901,6 +3766,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalendarYearDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dashboard: {
+        parameters: {
+            query: {
+                /** @description First day (Beijing), inclusive. */
+                from: string;
+                /** @description Last day (Beijing), inclusive. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealDashboardDto"];
                 };
             };
             403: {

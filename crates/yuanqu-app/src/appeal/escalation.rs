@@ -30,10 +30,10 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
         }
         let mut plan = Vec::with_capacity(due.len());
         for r in due {
-            if !calendars.contains_key(&r.zone_id) {
-                calendars.insert(r.zone_id, calendar_for(app, r.zone_id, now).await?);
-            }
-            let cal = calendars.get(&r.zone_id).ok_or_else(|| AppError::Internal("calendar".into()))?;
+            let cal = match calendars.entry(r.zone_id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(calendar_for(app, r.zone_id, now).await?),
+            };
             let level = r.escalation_level + 1;
             let mut row = r.clone();
             row.escalation_level = level;

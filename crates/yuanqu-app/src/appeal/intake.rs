@@ -77,7 +77,7 @@ pub async fn similar(
         })
         .filter(|s| s.similarity_pct >= super::DUPLICATE_PCT)
         .collect();
-    out.sort_by(|a, b| b.similarity_pct.cmp(&a.similarity_pct));
+    out.sort_by_key(|s| std::cmp::Reverse(s.similarity_pct));
     out.truncate(5);
     Ok(out)
 }

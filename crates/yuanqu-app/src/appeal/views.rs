@@ -224,7 +224,7 @@ pub struct Dashboard {
     pub open: u64,
     pub late: u64,
     pub closed: u64,
-    /// Ratings given and their average (×100).
+    /// Ratings given (each one, also before a reopening) and their average (×100).
     pub rated: u64,
     pub satisfaction_x100: Option<i64>,
     pub reopened: u64,
@@ -282,13 +282,6 @@ pub async fn dashboard(
         if State::parse(&r.state).is_some_and(State::is_final) {
             d.closed += 1;
         }
-        if let Some(x) = r.rating {
-            d.rated += 1;
-            rating_sum += i64::from(x);
-            if x <= 2 {
-                d.reopened += 1;
-            }
-        }
         for (i, at) in [r.accepted_at, r.first_answer_at, r.answered_at].into_iter().enumerate() {
             if let Some(at) = at {
                 sums[i].0 += (at - r.received_at).num_seconds() as f64 / 3600.0;
@@ -298,6 +291,19 @@ pub async fn dashboard(
         let month = yuanqu_domain::appeal::sla::local_day(r.received_at).format("%Y-%m").to_string();
         let cat = names.categories.get(&r.category_id).cloned().unwrap_or_default();
         *d.by_month.entry(month).or_default().entry(cat).or_default() += 1;
+    }
+    // Every rating counts (好差评), also one a reopened appeal was given before its final one.
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    for e in q::events_with_action(&c, actor.zone_id, &ids, "rate").await? {
+        let x: i64 = serde_json::from_str::<serde_json::Value>(&e.data)
+            .ok()
+            .and_then(|v| v["rating"].as_i64())
+            .unwrap_or_default();
+        d.rated += 1;
+        rating_sum += x;
+        if e.to_state == State::Reopened.code() {
+            d.reopened += 1;
+        }
     }
     d.avg_hours = sums.map(|(s, n)| (n > 0).then(|| (s / n as f64 * 10.0).round() / 10.0));
     d.satisfaction_x100 = (d.rated > 0).then(|| rating_sum * 100 / i64::try_from(d.rated).unwrap_or(1));

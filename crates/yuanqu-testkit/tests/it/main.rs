@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, clippy::type_complexity, reason = "tests fail loudly; case tables are tuples")]
 
 mod api;
+mod appeal;
 mod audit;
 mod calendar;
 mod economy;
