@@ -10,6 +10,7 @@ pub mod evaluation;
 pub mod extract;
 pub mod files;
 pub mod identity;
+pub mod notify;
 pub mod ops;
 pub mod policy;
 pub mod security;
@@ -124,6 +125,9 @@ impl AppState {
         files::upload, files::get_file, files::content, files::thumbnail,
         audit::search, audit::verify,
         calendar::get_year, calendar::set_year,
+        notify::inbox, notify::unread_count, notify::mark_read, notify::mark_all_read,
+        notify::list_webhooks, notify::create_webhook, notify::update_webhook, notify::delete_webhook,
+        notify::deliveries, notify::test_webhook,
         dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -306,6 +310,20 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/files/{id}/thumbnail", get_!(files::thumbnail))?;
     let r = r.add(Method::GET, "/api/v1/calendar", get_!(calendar::get_year).post(calendar::set_year))?;
     let r = r.add(Method::POST, "/api/v1/calendar", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/notifications", get_!(notify::inbox))?;
+    let r = r.add(Method::GET, "/api/v1/notifications/unread-count", get_!(notify::unread_count))?;
+    let r = r.add(Method::POST, "/api/v1/notifications/{id}/read", on(MethodFilter::POST, notify::mark_read))?;
+    let r = r.add(Method::POST, "/api/v1/notifications/read-all", on(MethodFilter::POST, notify::mark_all_read))?;
+    let r = r.add(Method::GET, "/api/v1/webhooks", get_!(notify::list_webhooks).post(notify::create_webhook))?;
+    let r = r.add(Method::POST, "/api/v1/webhooks", MethodRouter::new())?;
+    let r = r.add(
+        Method::PATCH,
+        "/api/v1/webhooks/{id}",
+        on(MethodFilter::PATCH, notify::update_webhook).delete(notify::delete_webhook),
+    )?;
+    let r = r.add(Method::DELETE, "/api/v1/webhooks/{id}", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/webhooks/{id}/deliveries", get_!(notify::deliveries))?;
+    let r = r.add(Method::POST, "/api/v1/webhooks/{id}/test", on(MethodFilter::POST, notify::test_webhook))?;
     let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/stats/targets", get_!(dashboard::list_targets).post(dashboard::set_target))?;
     let r = r.add(Method::POST, "/api/v1/stats/targets", MethodRouter::new())?;

@@ -22,6 +22,8 @@ pub enum Target {
     Evaluation,
     StatReport,
     StatRule,
+    Notification,
+    Webhook,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -136,6 +138,16 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         target: Target::StatRule,
         body: || json!({"enabled": false}),
     },
+    IdOp { method: "POST", path: "/api/v1/notifications/{id}/read", target: Target::Notification, body: none },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/webhooks/{id}",
+        target: Target::Webhook,
+        body: || json!({"name": "改名", "active": false}),
+    },
+    IdOp { method: "DELETE", path: "/api/v1/webhooks/{id}", target: Target::Webhook, body: none },
+    IdOp { method: "GET", path: "/api/v1/webhooks/{id}/deliveries", target: Target::Webhook, body: none },
+    IdOp { method: "POST", path: "/api/v1/webhooks/{id}/test", target: Target::Webhook, body: none },
 ];
 
 /// Seven values as typed, for a report that can be submitted.
@@ -220,6 +232,9 @@ pub struct World {
     pub z1_ent_b_report: Uuid,
     /// A contact of Z2's enterprise A.
     pub z2_contact: Uuid,
+    /// An unread notification of Z2's administrator, and a webhook of Z2.
+    pub z2_notification: Uuid,
+    pub z2_webhook: Uuid,
 }
 
 impl World {
@@ -256,6 +271,27 @@ impl World {
             .await;
         anyhow::ensure!(c.status == StatusCode::CREATED, "contact: {}", c.text);
         let z2_contact = c.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+        let notice = yuanqu_app::notify::Notice {
+            kind: "appeal.assigned",
+            title: "诉求已分派".into(),
+            body: "请处理".into(),
+            link: "/inbox".into(),
+            ref_type: "appeal",
+            ref_id: None,
+        };
+        let (zone, to, now) = (z2.zone_id, z2.admin_id, t.app.now());
+        t.app
+            .db
+            .write(|c| {
+                let notice = notice.clone();
+                Box::pin(async move { yuanqu_app::notify::send(c, zone, now, &[to], &notice).await })
+            })
+            .await?;
+        let inbox = t.get("/api/v1/notifications", &z2_admin).await;
+        let z2_notification = inbox.body["items"][0]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+        let w = t.post("/api/v1/webhooks", &z2_admin, json!({"name": "短信网关", "url": "http://127.0.0.1:9/"})).await;
+        anyhow::ensure!(w.status == StatusCode::CREATED, "webhook: {}", w.text);
+        let z2_webhook = w.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
         Ok(Self {
             t,
             z1,
@@ -274,6 +310,8 @@ impl World {
             z2_report,
             z1_ent_b_report,
             z2_contact,
+            z2_notification,
+            z2_webhook,
         })
     }
 
@@ -304,6 +342,8 @@ impl World {
             Target::Evaluation => self.z2_evaluation,
             Target::StatReport => self.z2_report,
             Target::StatRule => yuanqu_store::stats::default_rule_id(self.z2.zone_id, 0),
+            Target::Notification => self.z2_notification,
+            Target::Webhook => self.z2_webhook,
         }
     }
 
@@ -320,6 +360,8 @@ impl World {
             enterprise_a.as_str(),
             "/api/v1/tokens",
             "/api/v1/exports",
+            "/api/v1/notifications",
+            "/api/v1/webhooks",
         ] {
             let mut v = self.t.get(p, s).await.body;
             // last_used_at moves as the snapshotting admin's own reads are not by token; keep it.
@@ -341,6 +383,8 @@ impl World {
         for p in ["/api/v1/stats/reports?page_size=100", "/api/v1/stats/rules"] {
             out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
         }
+        let deliveries = format!("/api/v1/webhooks/{}/deliveries", self.z2_webhook);
+        out.insert(deliveries.clone(), self.t.get(&deliveries, s).await.body);
         Value::Object(out)
     }
 
@@ -402,6 +446,8 @@ impl World {
             self.z2.enterprise_b,
             self.z2_token,
             self.z2_file,
+            self.z2_notification,
+            self.z2_webhook,
         ]
         .iter()
         .map(Uuid::to_string)
@@ -413,6 +459,8 @@ impl World {
             "/api/v1/enterprises?page_size=100",
             "/api/v1/tokens",
             "/api/v1/users?q=staff",
+            "/api/v1/notifications",
+            "/api/v1/webhooks",
         ] {
             let text = self.t.get(p, &self.z1_admin).await.text;
             if let Some(leak) = z2_ids.iter().find(|id| text.contains(id.as_str())) {

@@ -38,6 +38,8 @@ pub struct Config {
     /// The data key file (PD-01); default `<data dir>/data-key`, the data dir being the SQLite
     /// file's directory (or `./data`). Ignored when `YUANQU_DATA_KEY` is set.
     pub data_key_file: Option<PathBuf>,
+    /// Seconds between two rounds of the webhook delivery worker `yuanqu serve` runs (1..=3600).
+    pub webhook_interval_secs: u64,
 }
 
 impl Default for Config {
@@ -59,6 +61,7 @@ impl Default for Config {
             log_level: "info,sea_orm_migration=warn,sqlx=warn".into(),
             log_json: true,
             data_key_file: None,
+            webhook_interval_secs: 5,
         }
     }
 }
@@ -90,6 +93,9 @@ impl Config {
         }
         if !(1..=1000).contains(&self.max_connections) {
             bail!("max_connections must be 1..=1000");
+        }
+        if !(1..=3600).contains(&self.webhook_interval_secs) {
+            bail!("webhook_interval_secs must be 1..=3600");
         }
         Ok(())
     }

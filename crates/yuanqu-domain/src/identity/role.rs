@@ -44,10 +44,12 @@ pub enum Permission {
     EconomyRead,
     /// Keep the zone's working-day calendar (days off, 调休 make-up days).
     CalendarManage,
+    /// Keep the zone's outbound webhooks (SMS or WeChat Work gateways) and read their delivery log.
+    NotifyManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 25] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -72,6 +74,7 @@ impl Permission {
         Self::EvaluationManage,
         Self::EconomyRead,
         Self::CalendarManage,
+        Self::NotifyManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +103,7 @@ impl Permission {
             Self::EvaluationManage => "evaluation.manage",
             Self::EconomyRead => "economy.read",
             Self::CalendarManage => "calendar.manage",
+            Self::NotifyManage => "notify.manage",
         }
     }
 }
@@ -223,6 +227,7 @@ impl Role {
         match self {
             Self::SystemAdmin => &[
                 CalendarManage,
+                NotifyManage,
                 UserRead,
                 UserWrite,
                 PersonalReveal,

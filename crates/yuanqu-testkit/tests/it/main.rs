@@ -9,6 +9,7 @@ mod economy;
 mod enterprise;
 mod evaluation;
 mod files;
+mod notify;
 mod openapi;
 mod personal;
 mod platform;
