@@ -69,6 +69,7 @@ const CODES = [
   'industry.format', 'industry.unknown', 'industry.shipped', 'industry.code_taken', 'park.not_found',
   'number.format', 'number.negative', 'number.too_precise', 'number.too_large', 'date.format', 'date.future',
   'calendar.other_year', 'calendar.duplicate_day', 'calendar.makeup_on_weekday', 'calendar.kind_unknown',
+  'webhook.url_invalid', 'webhook.kind_invalid',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
@@ -76,7 +77,8 @@ const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'dep
   'enterprise.read', 'enterprise.write', 'token.own', 'audit.read', 'metrics.read',
   'personal.reveal',
   'file.upload', 'file.read', 'zone.security', 'export.approve',
-  'stats.read', 'stats.report', 'stats.review', 'evaluation.manage', 'economy.read', 'calendar.manage'];
+  'stats.read', 'stats.report', 'stats.review', 'evaluation.manage', 'economy.read', 'calendar.manage',
+  'notify.manage'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }
