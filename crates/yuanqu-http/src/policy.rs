@@ -136,6 +136,10 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/metrics", Perm(MetricsRead)),
 ];
 
+/// GET routes the web UI polls in the background: they never extend a session's idle time
+/// (SES-02), or the header's unread-count poll every 30 s would keep an idle session alive.
+pub const PASSIVE: &[&str] = &["/api/v1/notifications/unread-count"];
+
 pub fn lookup(method: &Method, path: &str) -> Option<&'static Rule> {
     POLICY.iter().find(|r| r.method == method.as_str() && r.path == path)
 }

@@ -133,6 +133,8 @@ export function configureApi(h: Hooks): void {
 }
 
 /** Time (ms since epoch) of the last answered API call; drives the idle-expiry warning. */
+/** Polled in the background: not activity (the server's `policy::PASSIVE`). */
+const PASSIVE = ['/api/v1/notifications/unread-count'];
 let lastActivity = Date.now();
 const activityListeners = new Set<(t: number) => void>();
 export function lastApiActivity(): number {
@@ -153,9 +155,10 @@ const middleware: Middleware = {
     }
     return request;
   },
-  onResponse({ response }) {
-    // Any answer from the server (even an error) means the session was looked at.
-    if (response.status !== 401) {
+  onResponse({ request, response }) {
+    // Any answer from the server (even an error) means the session was looked at; but a
+    // background poll (the header's unread count) is not activity, here or on the server.
+    if (response.status !== 401 && !PASSIVE.some((p) => new URL(request.url, location.href).pathname === p)) {
       lastActivity = Date.now();
       activityListeners.forEach((fn) => fn(lastActivity));
     }

@@ -397,3 +397,28 @@ async fn a_replayed_webhook_creation_does_not_show_the_secret_again() {
     assert_eq!(again.body["secret"], "");
     assert_eq!(t.get("/api/v1/webhooks", &admin).await.body.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn polling_the_unread_count_does_not_keep_an_idle_session_alive() {
+    let t = TestApp::new().await.unwrap();
+    two_tenants(&t.app).await.unwrap();
+    let admin = t.login("z1", "admin", PASSWORD).await;
+    let idle = admin.me["idle_timeout_secs"].as_i64().unwrap();
+    assert!(idle > 120, "{idle}");
+    // The bell polls every 30 s while nobody touches the page: the session still idles out.
+    let mut waited = 0;
+    while waited + 30 < idle {
+        t.clock.advance(chrono::Duration::seconds(30));
+        waited += 30;
+        let r = t.get("/api/v1/notifications/unread-count", &admin).await;
+        assert_eq!(r.status, StatusCode::OK, "after {waited} s: {}", r.text);
+    }
+    t.clock.advance(chrono::Duration::seconds(idle - waited));
+    assert_eq!(t.get("/api/v1/notifications/unread-count", &admin).await.status, StatusCode::UNAUTHORIZED);
+    // Any other request is activity.
+    let admin = t.login("z1", "admin", PASSWORD).await;
+    t.clock.advance(chrono::Duration::seconds(idle - 10));
+    assert_eq!(t.get("/api/v1/notifications", &admin).await.status, StatusCode::OK);
+    t.clock.advance(chrono::Duration::seconds(idle - 10));
+    assert_eq!(t.get("/api/v1/notifications/unread-count", &admin).await.status, StatusCode::OK);
+}
