@@ -4,7 +4,7 @@
  */
 export const ROLE_PERMISSIONS: Record<string, string[]> = {
   system_admin: [
-    'calendar.manage', 'appeal.configure',
+    'calendar.manage', 'appeal.configure', 'notify.manage',
     'user.read', 'user.write', 'personal.reveal', 'department.read', 'department.write', 'role.read',
     'park.read', 'park.write', 'enterprise.read', 'enterprise.write', 'token.own', 'metrics.read',
     'file.upload', 'file.read',
@@ -65,6 +65,7 @@ export const MENU_PERMISSION: Record<string, string> = {
   statsMy: 'stats.report',
   statsReports: 'stats.review',
   statsWarnings: 'stats.read',
+  webhooks: 'notify.manage',
 };
 
 /** Menu entries hidden from holders of a permission (enterprise accounts have their own page). */
@@ -79,8 +80,8 @@ export const MENU_ENTERPRISE: Record<string, boolean> = {
   ownEnterprise: true,
 };
 
-/** Entries every logged-in user has: the home page and the profile. */
-export const ALWAYS_IN_MENU = ['home', 'profile'];
+/** Entries every logged-in user has: the home page, the inbox and the profile. */
+export const ALWAYS_IN_MENU = ['home', 'inbox', 'profile'];
 
 export function can(role: string, perm: string): boolean {
   return (ROLE_PERMISSIONS[role] ?? []).includes(perm);

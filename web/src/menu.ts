@@ -7,6 +7,8 @@ import {
   EditPen,
   House,
   Key,
+  Bell,
+  Connection,
   OfficeBuilding,
   School,
   Tickets,
@@ -48,6 +50,7 @@ export const MENU: MenuGroup[] = [
       { key: 'users', path: '/users', icon: User, perm: 'user.read' },
       { key: 'departments', path: '/departments', icon: School, perm: 'department.read' },
       { key: 'roles', path: '/roles', icon: Lock, perm: 'role.read' },
+      { key: 'webhooks', path: '/webhooks', icon: Connection, perm: 'notify.manage' },
     ],
   },
   {
@@ -80,6 +83,7 @@ export const MENU: MenuGroup[] = [
     key: 'personal',
     icon: UserFilled,
     items: [
+      { key: 'inbox', path: '/inbox', icon: Bell },
       { key: 'tokens', path: '/tokens', icon: Key, perm: 'token.own' },
       { key: 'profile', path: '/profile', icon: UserFilled },
     ],

@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod extract;
 pub mod files;
 pub mod identity;
+pub mod notify;
 pub mod ops;
 pub mod policy;
 pub mod security;
@@ -128,6 +129,9 @@ impl AppState {
         appeal::get_rules, appeal::set_rules, appeal::list_appeals, appeal::create_appeal, appeal::similar,
         appeal::get_appeal, appeal::act, appeal::request_extension, appeal::decide_extension, appeal::attachment,
         appeal::dashboard,
+        notify::inbox, notify::unread_count, notify::mark_read, notify::mark_all_read,
+        notify::list_webhooks, notify::create_webhook, notify::update_webhook, notify::delete_webhook,
+        notify::deliveries, notify::test_webhook,
         dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -326,6 +330,20 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     )?;
     let r = r.add(Method::GET, "/api/v1/appeals/{id}/files/{file_id}", get_!(appeal::attachment))?;
     let r = r.add(Method::GET, "/api/v1/dashboard/appeals", get_!(appeal::dashboard))?;
+    let r = r.add(Method::GET, "/api/v1/notifications", get_!(notify::inbox))?;
+    let r = r.add(Method::GET, "/api/v1/notifications/unread-count", get_!(notify::unread_count))?;
+    let r = r.add(Method::POST, "/api/v1/notifications/{id}/read", on(MethodFilter::POST, notify::mark_read))?;
+    let r = r.add(Method::POST, "/api/v1/notifications/read-all", on(MethodFilter::POST, notify::mark_all_read))?;
+    let r = r.add(Method::GET, "/api/v1/webhooks", get_!(notify::list_webhooks).post(notify::create_webhook))?;
+    let r = r.add(Method::POST, "/api/v1/webhooks", MethodRouter::new())?;
+    let r = r.add(
+        Method::PATCH,
+        "/api/v1/webhooks/{id}",
+        on(MethodFilter::PATCH, notify::update_webhook).delete(notify::delete_webhook),
+    )?;
+    let r = r.add(Method::DELETE, "/api/v1/webhooks/{id}", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/webhooks/{id}/deliveries", get_!(notify::deliveries))?;
+    let r = r.add(Method::POST, "/api/v1/webhooks/{id}/test", on(MethodFilter::POST, notify::test_webhook))?;
     let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/stats/targets", get_!(dashboard::list_targets).post(dashboard::set_target))?;
     let r = r.add(Method::POST, "/api/v1/stats/targets", MethodRouter::new())?;

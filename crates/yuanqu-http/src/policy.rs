@@ -69,6 +69,16 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/api/v1/enterprises", Perm(EnterpriseRead)),
     r("POST", "/api/v1/enterprises", Perm(EnterpriseWrite)),
     r("GET", "/api/v1/enterprises/{id}", Perm(EnterpriseRead)),
+    r("GET", "/api/v1/notifications", SignedIn),
+    r("GET", "/api/v1/notifications/unread-count", SignedIn),
+    r("POST", "/api/v1/notifications/{id}/read", SignedIn),
+    r("POST", "/api/v1/notifications/read-all", SignedIn),
+    r("GET", "/api/v1/webhooks", Perm(NotifyManage)),
+    r("POST", "/api/v1/webhooks", Perm(NotifyManage)),
+    r("PATCH", "/api/v1/webhooks/{id}", Perm(NotifyManage)),
+    r("DELETE", "/api/v1/webhooks/{id}", Perm(NotifyManage)),
+    r("GET", "/api/v1/webhooks/{id}/deliveries", Perm(NotifyManage)),
+    r("POST", "/api/v1/webhooks/{id}/test", Perm(NotifyManage)),
     r("GET", "/api/v1/calendar", SignedIn),
     r("POST", "/api/v1/calendar", Perm(CalendarManage)),
     r("GET", "/api/v1/appeal-rules", SignedIn),
@@ -136,6 +146,10 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/readyz", Public),
     r("GET", "/metrics", Perm(MetricsRead)),
 ];
+
+/// GET routes the web UI polls in the background: they never extend a session's idle time
+/// (SES-02), or the header's unread-count poll every 30 s would keep an idle session alive.
+pub const PASSIVE: &[&str] = &["/api/v1/notifications/unread-count"];
 
 pub fn lookup(method: &Method, path: &str) -> Option<&'static Rule> {
     POLICY.iter().find(|r| r.method == method.as_str() && r.path == path)

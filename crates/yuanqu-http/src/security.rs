@@ -58,14 +58,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Actor, ApiError> {
+async fn authenticate(st: &AppState, headers: &HeaderMap, passive: bool) -> Result<Actor, ApiError> {
     if let Some(t) = bearer(headers) {
         return Ok(auth::authenticate_token(&st.app, &t).await?);
     }
     let Some(t) = session_token(headers) else {
         return Err(yuanqu_app::AppError::AuthRequired.into());
     };
-    Ok(auth::authenticate_session(&st.app, &t).await?.0)
+    Ok(auth::authenticate_session_as(&st.app, &t, !passive).await?.0)
 }
 
 /// Looks up the matched route in the policy table and enforces it. A route missing from the
@@ -86,7 +86,8 @@ pub async fn enforce(
     if rule.access == Access::Public {
         return next.run(req).await;
     }
-    let actor = match authenticate(&st, req.headers()).await {
+    let passive = req.method() == axum::http::Method::GET && policy::PASSIVE.contains(&rule.path);
+    let actor = match authenticate(&st, req.headers(), passive).await {
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };

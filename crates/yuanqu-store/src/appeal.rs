@@ -154,7 +154,11 @@ pub async fn appeal(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<Option<Appe
 /// Writes every field of `row` if the stored version is still `row.version - 1`: one conditional
 /// statement (invariant 7); false when someone else changed it first.
 pub async fn update_appeal(c: &Conn<'_>, row: &AppealRow) -> Result<bool> {
-    let am = row.clone().into_active_model().reset_all();
+    let mut am = row.clone().into_active_model().reset_all();
+    // Never SET the key: rewriting a parent key (even to itself) makes SQLite check every child
+    // table for rows referring to it, a scan of the whole timeline per update.
+    am.id = sea_orm::ActiveValue::NotSet;
+    am.zone_id = sea_orm::ActiveValue::NotSet;
     let r = appeal::Entity::update_many()
         .set(am)
         .filter(appeal::Column::Id.eq(row.id))

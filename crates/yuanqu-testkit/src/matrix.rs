@@ -23,6 +23,8 @@ pub enum Target {
     StatReport,
     StatRule,
     Appeal,
+    Notification,
+    Webhook,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -157,6 +159,16 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         body: || json!({"approve": true}),
     },
     IdOp { method: "GET", path: "/api/v1/appeals/{id}/files/{file_id}", target: Target::Appeal, body: none },
+    IdOp { method: "POST", path: "/api/v1/notifications/{id}/read", target: Target::Notification, body: none },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/webhooks/{id}",
+        target: Target::Webhook,
+        body: || json!({"name": "改名", "active": false}),
+    },
+    IdOp { method: "DELETE", path: "/api/v1/webhooks/{id}", target: Target::Webhook, body: none },
+    IdOp { method: "GET", path: "/api/v1/webhooks/{id}/deliveries", target: Target::Webhook, body: none },
+    IdOp { method: "POST", path: "/api/v1/webhooks/{id}/test", target: Target::Webhook, body: none },
 ];
 
 /// Appeal rules for a tenant: a `land` category (1/3/15 working days) routed to the tenant's
@@ -290,6 +302,9 @@ pub struct World {
     pub z2_appeal_file: Uuid,
     pub z2_extension: Uuid,
     pub z1_ent_b_appeal: Uuid,
+    /// An unread notification of Z2's administrator, and a webhook of Z2.
+    pub z2_notification: Uuid,
+    pub z2_webhook: Uuid,
 }
 
 impl World {
@@ -346,6 +361,27 @@ impl World {
         anyhow::ensure!(x.status == StatusCode::CREATED, "extension: {}", x.text);
         let z2_extension = x.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
         let z1_ent_b_appeal = file_appeal(&t, &z1_ent_b, z1_land, "用地指标不足", &[]).await?;
+        let notice = yuanqu_app::notify::Notice {
+            kind: "appeal.assigned",
+            title: "诉求已分派".into(),
+            body: "请处理".into(),
+            link: "/inbox".into(),
+            ref_type: "appeal",
+            ref_id: None,
+        };
+        let (zone, to, now) = (z2.zone_id, z2.admin_id, t.app.now());
+        t.app
+            .db
+            .write(|c| {
+                let notice = notice.clone();
+                Box::pin(async move { yuanqu_app::notify::send(c, zone, now, &[to], &notice).await })
+            })
+            .await?;
+        let inbox = t.get("/api/v1/notifications", &z2_admin).await;
+        let z2_notification = inbox.body["items"][0]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+        let w = t.post("/api/v1/webhooks", &z2_admin, json!({"name": "短信网关", "url": "http://127.0.0.1:9/"})).await;
+        anyhow::ensure!(w.status == StatusCode::CREATED, "webhook: {}", w.text);
+        let z2_webhook = w.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
         Ok(Self {
             z1_leader,
             z2_appeal,
@@ -369,6 +405,8 @@ impl World {
             z2_report,
             z1_ent_b_report,
             z2_contact,
+            z2_notification,
+            z2_webhook,
         })
     }
 
@@ -401,6 +439,8 @@ impl World {
             Target::StatReport => self.z2_report,
             Target::StatRule => yuanqu_store::stats::default_rule_id(self.z2.zone_id, 0),
             Target::Appeal => self.z2_appeal,
+            Target::Notification => self.z2_notification,
+            Target::Webhook => self.z2_webhook,
         }
     }
 
@@ -417,6 +457,8 @@ impl World {
             enterprise_a.as_str(),
             "/api/v1/tokens",
             "/api/v1/exports",
+            "/api/v1/notifications",
+            "/api/v1/webhooks",
         ] {
             let mut v = self.t.get(p, s).await.body;
             // last_used_at moves as the snapshotting admin's own reads are not by token; keep it.
@@ -441,6 +483,8 @@ impl World {
         {
             out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
         }
+        let deliveries = format!("/api/v1/webhooks/{}/deliveries", self.z2_webhook);
+        out.insert(deliveries.clone(), self.t.get(&deliveries, s).await.body);
         Value::Object(out)
     }
 
@@ -509,6 +553,8 @@ impl World {
             self.z2_token,
             self.z2_file,
             self.z2_appeal,
+            self.z2_notification,
+            self.z2_webhook,
         ]
         .iter()
         .map(Uuid::to_string)
@@ -520,6 +566,8 @@ impl World {
             "/api/v1/enterprises?page_size=100",
             "/api/v1/tokens",
             "/api/v1/users?q=staff",
+            "/api/v1/notifications",
+            "/api/v1/webhooks",
         ] {
             let text = self.t.get(p, &self.z1_admin).await.text;
             if let Some(leak) = z2_ids.iter().find(|id| text.contains(id.as_str())) {

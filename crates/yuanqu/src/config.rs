@@ -43,6 +43,8 @@ pub struct Config {
     /// End-to-end tests only: the clock reads system time plus the whole seconds written in this
     /// file (missing or empty = 0), so a test can move time forward on a running server.
     pub clock_file: Option<PathBuf>,
+    /// Seconds between two rounds of the webhook delivery worker `yuanqu serve` runs (1..=3600).
+    pub webhook_interval_secs: u64,
 }
 
 impl Default for Config {
@@ -66,6 +68,7 @@ impl Default for Config {
             data_key_file: None,
             jobs_interval_secs: 30,
             clock_file: None,
+            webhook_interval_secs: 5,
         }
     }
 }
@@ -100,6 +103,9 @@ impl Config {
         }
         if !(1..=1000).contains(&self.max_connections) {
             bail!("max_connections must be 1..=1000");
+        }
+        if !(1..=3600).contains(&self.webhook_interval_secs) {
+            bail!("webhook_interval_secs must be 1..=3600");
         }
         Ok(())
     }

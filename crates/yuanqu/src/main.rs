@@ -298,6 +298,10 @@ async fn serve(cfg: Config) -> Result<()> {
     }
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     tokio::spawn(jobs(app.clone(), std::time::Duration::from_secs(cfg.jobs_interval_secs)));
+    // The webhook delivery worker (issue 5): claims due deliveries with a conditional UPDATE, so
+    // several `yuanqu serve` nodes may run it at once. It ends with the process.
+    let every = std::time::Duration::from_secs(cfg.webhook_interval_secs);
+    tokio::spawn(yuanqu_app::notify::run_worker(app.clone(), every, 50));
     let state = yuanqu_http::AppState::new(app, cfg.http_config()?, metrics);
     let router = yuanqu_http::router(state)?;
     let addr: SocketAddr = cfg.listen.parse().with_context(|| format!("listen address {}", cfg.listen))?;

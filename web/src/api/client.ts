@@ -58,6 +58,14 @@ export type IndicatorConfigDto = Schemas['IndicatorConfigDto'];
 export type ClassRuleDto = Schemas['ClassRuleDto'];
 export type RunDto = Schemas['RunDto'];
 export type ResultDto = Schemas['ResultDto'];
+export type NotificationDto = Schemas['NotificationDto'];
+export type NotificationPage = Schemas['NotificationPage'];
+export type WebhookDto = Schemas['WebhookDto'];
+export type NewWebhookDto = Schemas['NewWebhookDto'];
+export type NewWebhookRequestDto = Schemas['NewWebhookRequestDto'];
+export type WebhookPatchDto = Schemas['WebhookPatchDto'];
+export type DeliveryDto = Schemas['DeliveryDto'];
+export type DeliveryPage = Schemas['DeliveryPage'];
 export type ResultPage = Schemas['ResultPage'];
 export type EnterpriseResultDto = Schemas['EnterpriseResultDto'];
 export type IndicatorScoreDto = Schemas['IndicatorScoreDto'];
@@ -125,6 +133,8 @@ export function configureApi(h: Hooks): void {
 }
 
 /** Time (ms since epoch) of the last answered API call; drives the idle-expiry warning. */
+/** Polled in the background: not activity (the server's `policy::PASSIVE`). */
+const PASSIVE = ['/api/v1/notifications/unread-count'];
 let lastActivity = Date.now();
 const activityListeners = new Set<(t: number) => void>();
 export function lastApiActivity(): number {
@@ -145,9 +155,10 @@ const middleware: Middleware = {
     }
     return request;
   },
-  onResponse({ response }) {
-    // Any answer from the server (even an error) means the session was looked at.
-    if (response.status !== 401) {
+  onResponse({ request, response }) {
+    // Any answer from the server (even an error) means the session was looked at; but a
+    // background poll (the header's unread count) is not activity, here or on the server.
+    if (response.status !== 401 && !PASSIVE.some((p) => new URL(request.url, location.href).pathname === p)) {
       lastActivity = Date.now();
       activityListeners.forEach((fn) => fn(lastActivity));
     }
@@ -300,6 +311,24 @@ export const api = {
   listTokens: () => unwrap(client.GET('/api/v1/tokens')),
   createToken: (body: NewApiTokenRequestDto) => unwrap(client.POST('/api/v1/tokens', { body })),
   revokeToken: (id: string) => unwrap(client.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } })),
+
+  // notifications (my inbox)
+  listNotifications: (query: { unread?: boolean; page?: number; page_size?: number }) =>
+    unwrap(client.GET('/api/v1/notifications', { params: { query: clean(query) } })),
+  unreadCount: () => unwrap(client.GET('/api/v1/notifications/unread-count')),
+  markNotificationRead: (id: string) =>
+    unwrap(client.POST('/api/v1/notifications/{id}/read', { params: { path: { id } } })),
+  markAllNotificationsRead: () => unwrap(client.POST('/api/v1/notifications/read-all')),
+
+  // webhooks
+  listWebhooks: () => unwrap(client.GET('/api/v1/webhooks')),
+  createWebhook: (body: NewWebhookRequestDto) => unwrap(client.POST('/api/v1/webhooks', { body })),
+  updateWebhook: (id: string, version: number, body: WebhookPatchDto) =>
+    unwrap(client.PATCH('/api/v1/webhooks/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
+  deleteWebhook: (id: string) => unwrap(client.DELETE('/api/v1/webhooks/{id}', { params: { path: { id } } })),
+  testWebhook: (id: string) => unwrap(client.POST('/api/v1/webhooks/{id}/test', { params: { path: { id } } })),
+  listDeliveries: (id: string, query: { page?: number; page_size?: number }) =>
+    unwrap(client.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: clean(query) } })),
 
   // audit
   listAudit: (query: {

@@ -219,6 +219,12 @@ pub async fn actor_for(app: &App, user: &UserRow, auth: Auth) -> Result<Actor, A
 /// The actor behind a session cookie, or `AuthRequired` if the session is unknown, idle too
 /// long, past its absolute end, or its user was disabled (SES-02, SES-03).
 pub async fn authenticate_session(app: &App, token: &str) -> Result<(Actor, SessionRow), AppError> {
+    authenticate_session_as(app, token, true).await
+}
+
+/// As [`authenticate_session`]; with `touch` false the request does not count as activity (a
+/// background poll such as the header's unread count must not keep an idle session alive).
+pub async fn authenticate_session_as(app: &App, token: &str, touch: bool) -> Result<(Actor, SessionRow), AppError> {
     let now = app.now();
     let conn = app.db.conn();
     let Some((s, user)) = q::session_with_user(&conn, &secret::token_hash(token)).await? else {
@@ -234,7 +240,7 @@ pub async fn authenticate_session(app: &App, token: &str) -> Result<(Actor, Sess
         return Err(AppError::AuthRequired);
     }
     let mut s = s;
-    if (now - s.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
+    if touch && (now - s.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
         let id = s.id;
         app.db.write(|c| Box::pin(async move { q::touch_session(c, id, now).await.map_err(AppError::from) })).await?;
         s.last_seen_at = now;

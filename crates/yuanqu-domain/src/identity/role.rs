@@ -49,10 +49,12 @@ pub enum Permission {
     AppealHandle,
     AppealLead,
     AppealConfigure,
+    /// Keep the zone's outbound webhooks (SMS or WeChat Work gateways) and read their delivery log.
+    NotifyManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 29] = [
+    pub const ALL: [Permission; 30] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -82,6 +84,7 @@ impl Permission {
         Self::AppealHandle,
         Self::AppealLead,
         Self::AppealConfigure,
+        Self::NotifyManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -115,6 +118,7 @@ impl Permission {
             Self::AppealHandle => "appeal.handle",
             Self::AppealLead => "appeal.lead",
             Self::AppealConfigure => "appeal.configure",
+            Self::NotifyManage => "notify.manage",
         }
     }
 }
@@ -239,6 +243,7 @@ impl Role {
             Self::SystemAdmin => &[
                 CalendarManage,
                 AppealConfigure,
+                NotifyManage,
                 UserRead,
                 UserWrite,
                 PersonalReveal,

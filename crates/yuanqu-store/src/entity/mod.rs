@@ -33,4 +33,6 @@ pub mod stat_rollup;
 pub mod stat_rule;
 pub mod stat_target;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;
 pub mod zone;

@@ -12,6 +12,7 @@ mod m0006_export_requests;
 mod m0007_economy;
 mod m0008_calendar;
 mod m0009_appeal;
+mod m0010_webhook;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_economy::Migration),
             Box::new(m0008_calendar::Migration),
             Box::new(m0009_appeal::Migration),
+            Box::new(m0010_webhook::Migration),
         ]
     }
 }

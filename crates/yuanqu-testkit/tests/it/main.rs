@@ -10,6 +10,7 @@ mod economy;
 mod enterprise;
 mod evaluation;
 mod files;
+mod notify;
 mod openapi;
 mod personal;
 mod platform;

@@ -141,9 +141,16 @@ async fn cc03_ten_concurrent_retries_make_exactly_one_record_and_ten_identical_a
 
 /// One's own record for an ID-taking update route: a new update route over another kind of
 /// record must be added here, or this test fails.
-fn own_id(path: &str, z1: &Tenant, evaluation: uuid::Uuid, report: uuid::Uuid) -> Option<uuid::Uuid> {
+fn own_id(
+    path: &str,
+    z1: &Tenant,
+    evaluation: uuid::Uuid,
+    report: uuid::Uuid,
+    webhook: uuid::Uuid,
+) -> Option<uuid::Uuid> {
     let kind = path.trim_start_matches("/api/v1/").split('/').next().unwrap_or("");
     match kind {
+        "webhooks" => Some(webhook),
         "evaluations" => Some(evaluation),
         "stats" if path.starts_with("/api/v1/stats/reports/") => Some(report),
         "stats" if path.starts_with("/api/v1/stats/rules/") => {
@@ -171,6 +178,9 @@ async fn cc02_every_patch_and_put_route_needs_if_match_428_missing_412_stale() {
     let evaluation: uuid::Uuid = ev.body["id"].as_str().unwrap().parse().unwrap();
     let ent_a = t.login("z1", "ent-a", PASSWORD).await;
     let report = yuanqu_testkit::matrix::draft_report(&t, &ent_a, "2026-10").await.unwrap();
+    let w = t.post("/api/v1/webhooks", &admin, json!({"name": "网关", "url": "http://127.0.0.1:9/"})).await;
+    assert_eq!(w.status, StatusCode::CREATED, "{}", w.text);
+    let webhook: uuid::Uuid = w.body["id"].as_str().unwrap().parse().unwrap();
     let updates: Vec<_> = POLICY.iter().filter(|r| matches!(r.method, "PATCH" | "PUT")).collect();
     assert!(updates.len() >= 3, "the policy table has update routes");
     for rule in updates {
@@ -185,7 +195,7 @@ async fn cc02_every_patch_and_put_route_needs_if_match_428_missing_412_stale() {
             _ => &admin,
         };
         let path = if rule.path.contains("{id}") {
-            let id = own_id(rule.path, &z1, evaluation, report)
+            let id = own_id(rule.path, &z1, evaluation, report, webhook)
                 .unwrap_or_else(|| panic!("{}: add its record kind to own_id", rule.path));
             rule.path.replace("{id}", &id.to_string())
         } else {
