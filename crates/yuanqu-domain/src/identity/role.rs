@@ -49,10 +49,15 @@ pub enum Permission {
     AppealHandle,
     AppealLead,
     AppealConfigure,
+    /// Read visit plans, visits, findings and rectifications (走访; the zone's, not confidential
+    /// within the committee).
+    VisitRead,
+    /// Plan and record visits, turn findings into appeals or rectifications, mark them done.
+    VisitManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 29] = [
+    pub const ALL: [Permission; 31] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -82,6 +87,8 @@ impl Permission {
         Self::AppealHandle,
         Self::AppealLead,
         Self::AppealConfigure,
+        Self::VisitRead,
+        Self::VisitManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -115,6 +122,8 @@ impl Permission {
             Self::AppealHandle => "appeal.handle",
             Self::AppealLead => "appeal.lead",
             Self::AppealConfigure => "appeal.configure",
+            Self::VisitRead => "visit.read",
+            Self::VisitManage => "visit.manage",
         }
     }
 }
@@ -283,6 +292,8 @@ impl Role {
                 AppealRead,
                 AppealLead,
                 AppealConfigure,
+                VisitRead,
+                VisitManage,
             ],
             // The economic development department keeps the registry and the statistics.
             Self::DepartmentStaff => &[
@@ -300,6 +311,8 @@ impl Role {
                 AppealFile,
                 AppealRead,
                 AppealHandle,
+                VisitRead,
+                VisitManage,
             ],
             Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead],
             Self::BranchSecretary | Self::Worker => &[FileUpload, FileRead],

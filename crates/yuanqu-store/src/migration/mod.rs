@@ -12,6 +12,8 @@ mod m0006_export_requests;
 mod m0007_economy;
 mod m0008_calendar;
 mod m0009_appeal;
+// m0010 is the webhook migration of another branch.
+mod m0011_visit;
 
 pub struct Migrator;
 
@@ -28,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_economy::Migration),
             Box::new(m0008_calendar::Migration),
             Box::new(m0009_appeal::Migration),
+            Box::new(m0011_visit::Migration),
         ]
     }
 }

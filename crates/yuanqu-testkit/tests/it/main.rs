@@ -19,3 +19,4 @@ mod stats;
 mod store;
 mod tenancy;
 mod totp;
+mod visit;
