@@ -177,6 +177,8 @@ async fn a_leader_plans_visits_findings_become_an_appeal_and_rectifications_and_
     assert_eq!(r.body["appeal"]["state"], "confirmed", "{}", r.text);
     // A week later the fire-lane rectification is overdue.
     t.clock.advance(Duration::days(8));
+    // (Sessions idle that long have ended: sign in again.)
+    let staff = t.login("z1", "staff", PASSWORD).await;
     assert_eq!(summary(&t, &staff).await, json!([3, 3, 4, 1, 1, 2, 1, 1, 1]));
     let d = t.get(&format!("/api/v1/visits/{}", visits[0]), &staff).await.body;
     assert_eq!(
