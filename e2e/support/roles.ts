@@ -17,11 +17,12 @@ export const ROLE_PERMISSIONS: Record<string, string[]> = {
   zone_leader: [
     'user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload',
     'file.read', 'stats.read', 'economy.read', 'appeal.file', 'appeal.read', 'appeal.lead', 'appeal.configure',
+    'visit.read', 'visit.manage',
   ],
   department_staff: [
     'department.read', 'park.read', 'enterprise.read', 'enterprise.write', 'token.own', 'file.upload',
     'file.read', 'stats.read', 'stats.review', 'evaluation.manage', 'economy.read', 'appeal.file', 'appeal.read',
-    'appeal.handle',
+    'appeal.handle', 'visit.read', 'visit.manage',
   ],
   party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload', 'file.read'],
   branch_secretary: ['file.upload', 'file.read'],
@@ -66,6 +67,7 @@ export const MENU_PERMISSION: Record<string, string> = {
   statsReports: 'stats.review',
   statsWarnings: 'stats.read',
   webhooks: 'notify.manage',
+  visits: 'visit.read',
 };
 
 /** Menu entries hidden from holders of a permission (enterprise accounts have their own page). */

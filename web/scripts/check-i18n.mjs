@@ -72,6 +72,7 @@ const CODES = [
   'appeal.transition_not_allowed', 'appeal.limit_invalid', 'appeal.limit_before_accept', 'appeal.limit_before_answer', 'appeal.duplicate_code', 'appeal.co_is_lead', 'appeal.duplicate_route', 'appeal.channel_unknown', 'appeal.urgency_unknown', 'appeal.action_unknown', 'appeal.same_department', 'appeal.merge_self', 'appeal.merge_other_enterprise', 'appeal.merge_final', 'appeal.extension_closed', 'appeal.extension_pending', 'appeal.extension_decided', 'appeal.state_unknown', 'appeal.light_unknown', 'appeal.no_department', 'appeal.view_unknown',
   'duplicate', 'too_many',
   'webhook.url_invalid', 'webhook.kind_invalid',
+  'visit.ends_before_start', 'visit.due_past', 'visit.finding_done', 'visit.rectification_done', 'visit.not_responsible',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
@@ -80,7 +81,8 @@ const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'dep
   'personal.reveal',
   'file.upload', 'file.read', 'zone.security', 'export.approve',
   'stats.read', 'stats.report', 'stats.review', 'evaluation.manage', 'economy.read', 'calendar.manage',
-  'appeal.file', 'appeal.read', 'appeal.handle', 'appeal.lead', 'appeal.configure', 'notify.manage'];
+  'appeal.file', 'appeal.read', 'appeal.handle', 'appeal.lead', 'appeal.configure', 'notify.manage',
+  'visit.read', 'visit.manage'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

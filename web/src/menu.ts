@@ -16,6 +16,7 @@ import {
   User,
   UserFilled,
   Lock,
+  Promotion,
   Warning,
 } from '@element-plus/icons-vue';
 
@@ -73,6 +74,11 @@ export const MENU: MenuGroup[] = [
       { key: 'statsReports', path: '/stats/reports', icon: DataLine, perm: 'stats.review' },
       { key: 'statsWarnings', path: '/stats/warnings', icon: Warning, perm: 'stats.read', hideWith: 'stats.report' },
     ],
+  },
+  {
+    key: 'service',
+    icon: Promotion,
+    items: [{ key: 'visits', path: '/visits', icon: Promotion, perm: 'visit.read' }],
   },
   {
     key: 'security',

@@ -19,6 +19,7 @@ pub mod sheets;
 pub mod spa;
 pub mod stats;
 pub mod totp;
+pub mod visit;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -132,6 +133,9 @@ impl AppState {
         notify::inbox, notify::unread_count, notify::mark_read, notify::mark_all_read,
         notify::list_webhooks, notify::create_webhook, notify::update_webhook, notify::delete_webhook,
         notify::deliveries, notify::test_webhook,
+        visit::list_plans, visit::create_plan, visit::list_visits, visit::create_visit, visit::summary,
+        visit::get_visit, visit::photo, visit::finding_appeal, visit::finding_rectification,
+        visit::rectification_done,
         dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -344,6 +348,25 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::DELETE, "/api/v1/webhooks/{id}", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/webhooks/{id}/deliveries", get_!(notify::deliveries))?;
     let r = r.add(Method::POST, "/api/v1/webhooks/{id}/test", on(MethodFilter::POST, notify::test_webhook))?;
+    let r = r.add(Method::GET, "/api/v1/visit-plans", get_!(visit::list_plans).post(visit::create_plan))?;
+    let r = r.add(Method::POST, "/api/v1/visit-plans", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/visits", get_!(visit::list_visits).post(visit::create_visit))?;
+    let r = r.add(Method::POST, "/api/v1/visits", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/visits/summary", get_!(visit::summary))?;
+    let r = r.add(Method::GET, "/api/v1/visits/{id}", get_!(visit::get_visit))?;
+    let r = r.add(Method::GET, "/api/v1/visits/{id}/photos/{file_id}", get_!(visit::photo))?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/visits/{id}/findings/{finding_id}/appeal",
+        on(MethodFilter::POST, visit::finding_appeal),
+    )?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/visits/{id}/findings/{finding_id}/rectification",
+        on(MethodFilter::POST, visit::finding_rectification),
+    )?;
+    let r =
+        r.add(Method::POST, "/api/v1/rectifications/{id}/done", on(MethodFilter::POST, visit::rectification_done))?;
     let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/stats/targets", get_!(dashboard::list_targets).post(dashboard::set_target))?;
     let r = r.add(Method::POST, "/api/v1/stats/targets", MethodRouter::new())?;

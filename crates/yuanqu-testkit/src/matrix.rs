@@ -25,6 +25,8 @@ pub enum Target {
     Appeal,
     Notification,
     Webhook,
+    Visit,
+    Rectification,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -169,6 +171,27 @@ pub const ID_OPERATIONS: &[IdOp] = &[
     IdOp { method: "DELETE", path: "/api/v1/webhooks/{id}", target: Target::Webhook, body: none },
     IdOp { method: "GET", path: "/api/v1/webhooks/{id}/deliveries", target: Target::Webhook, body: none },
     IdOp { method: "POST", path: "/api/v1/webhooks/{id}/test", target: Target::Webhook, body: none },
+    IdOp { method: "GET", path: "/api/v1/visits/{id}", target: Target::Visit, body: none },
+    // `{file_id}` is Z2's appeal file, `{finding_id}` Z2's open finding (see `World::send`).
+    IdOp { method: "GET", path: "/api/v1/visits/{id}/photos/{file_id}", target: Target::Visit, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/visits/{id}/findings/{finding_id}/appeal",
+        target: Target::Visit,
+        body: || json!({"category_id": Uuid::nil()}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/visits/{id}/findings/{finding_id}/rectification",
+        target: Target::Visit,
+        body: || json!({"department_id": Uuid::nil(), "requirement": "限期整改", "due_on": "2099-12-31"}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/rectifications/{id}/done",
+        target: Target::Rectification,
+        body: || json!({"note": "已整改"}),
+    },
 ];
 
 /// Appeal rules for a tenant: a `land` category (1/3/15 working days) routed to the tenant's
@@ -210,6 +233,37 @@ pub async fn file_appeal(
         .await;
     anyhow::ensure!(r.status == StatusCode::CREATED, "appeal: {}", r.text);
     Ok(r.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default())
+}
+
+/// A visit of the tenant's staff `s` to enterprise A today with a photo and two findings, the
+/// second turned into a rectification for the tenant's department. Returns the visit, the open
+/// finding and the rectification.
+pub async fn visit_with_findings(t: &TestApp, s: &Session, tenant: &Tenant) -> anyhow::Result<(Uuid, Uuid, Uuid)> {
+    let photo = upload(t, s).await?;
+    let today = (yuanqu_app::Clock::now(t.clock.as_ref()) + chrono::Duration::hours(8)).date_naive();
+    let r = t
+        .post(
+            "/api/v1/visits",
+            s,
+            json!({"enterprise_id": tenant.enterprise_a, "visited_on": today, "visitors": "经济发展局", "summary": "了解生产经营情况",
+                   "file_ids": [photo], "findings": ["用电增容审批慢", "消防通道堆放杂物"]}),
+        )
+        .await;
+    anyhow::ensure!(r.status == StatusCode::CREATED, "visit: {}", r.text);
+    let id: Uuid = r.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+    let d = t.get(&format!("/api/v1/visits/{id}"), s).await;
+    let finding =
+        |i: usize| d.body["findings"][i]["id"].as_str().and_then(|s| s.parse::<Uuid>().ok()).unwrap_or_default();
+    let x = t
+        .post(
+            &format!("/api/v1/visits/{id}/findings/{}/rectification", finding(1)),
+            s,
+            json!({"department_id": tenant.department_id, "requirement": "清理消防通道", "due_on": today + chrono::Duration::days(7)}),
+        )
+        .await;
+    anyhow::ensure!(x.status == StatusCode::OK, "rectification: {}", x.text);
+    let rect = x.body["findings"][1]["rectification"]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+    Ok((id, finding(0), rect))
 }
 
 /// Seven values as typed, for a report that can be submitted.
@@ -305,6 +359,10 @@ pub struct World {
     /// An unread notification of Z2's administrator, and a webhook of Z2.
     pub z2_notification: Uuid,
     pub z2_webhook: Uuid,
+    /// A visit of Z2 to its enterprise A with a photo, an open finding and a rectification.
+    pub z2_visit: Uuid,
+    pub z2_finding: Uuid,
+    pub z2_rectification: Uuid,
 }
 
 impl World {
@@ -382,7 +440,11 @@ impl World {
         let w = t.post("/api/v1/webhooks", &z2_admin, json!({"name": "短信网关", "url": "http://127.0.0.1:9/"})).await;
         anyhow::ensure!(w.status == StatusCode::CREATED, "webhook: {}", w.text);
         let z2_webhook = w.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+        let (z2_visit, z2_finding, z2_rectification) = visit_with_findings(&t, &z2_staff, &z2).await?;
         Ok(Self {
+            z2_visit,
+            z2_finding,
+            z2_rectification,
             z1_leader,
             z2_appeal,
             z2_appeal_file,
@@ -441,6 +503,8 @@ impl World {
             Target::Appeal => self.z2_appeal,
             Target::Notification => self.z2_notification,
             Target::Webhook => self.z2_webhook,
+            Target::Visit => self.z2_visit,
+            Target::Rectification => self.z2_rectification,
         }
     }
 
@@ -485,6 +549,10 @@ impl World {
         }
         let deliveries = format!("/api/v1/webhooks/{}/deliveries", self.z2_webhook);
         out.insert(deliveries.clone(), self.t.get(&deliveries, s).await.body);
+        let visit = format!("/api/v1/visits/{}", self.z2_visit);
+        for p in ["/api/v1/visits?page_size=100", "/api/v1/visit-plans", "/api/v1/visits/summary", &visit] {
+            out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
+        }
         Value::Object(out)
     }
 
@@ -495,7 +563,8 @@ impl World {
             .replace("{id}", &id.to_string())
             .replace("{contact_id}", &self.z2_contact.to_string())
             .replace("{extension_id}", &self.z2_extension.to_string())
-            .replace("{file_id}", &self.z2_appeal_file.to_string());
+            .replace("{file_id}", &self.z2_appeal_file.to_string())
+            .replace("{finding_id}", &self.z2_finding.to_string());
         let mut r = Req::new(method, &path).as_(as_).header("if-match", "\"1\"");
         let body = (op.body)();
         if !body.is_null() {

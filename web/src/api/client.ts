@@ -79,6 +79,13 @@ export type EnterpriseStatsDto = Schemas['EnterpriseStatsDto'];
 export type WarningDto = Schemas['WarningDto'];
 export type RuleDto = Schemas['RuleDto'];
 export type RulePatchDto = Schemas['RulePatchDto'];
+export type VisitPlanDto = Schemas['VisitPlanDto'];
+export type VisitDto = Schemas['VisitDto'];
+export type VisitDetailDto = Schemas['VisitDetailDto'];
+export type FindingDto = Schemas['FindingDto'];
+export type VisitSummaryDto = Schemas['VisitSummaryDto'];
+export type NewVisitDto = Schemas['NewVisitDto'];
+export type NewPlanDto = Schemas['NewPlanDto'];
 export type FieldError = { field?: string; row?: number; column?: string; code: string };
 
 export const API_BASE = '/api/v1';
@@ -367,4 +374,22 @@ export const api = {
   listRules: () => unwrap(client.GET('/api/v1/stats/rules')),
   updateRule: (id: string, version: number, body: RulePatchDto) =>
     unwrap(client.PATCH('/api/v1/stats/rules/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
+
+  // visits (走访)
+  listVisitPlans: (query: { from?: string; to?: string; page?: number; page_size?: number } = {}) =>
+    unwrap(client.GET('/api/v1/visit-plans', { params: { query: clean(query) } })),
+  createVisitPlan: (body: NewPlanDto) => unwrap(client.POST('/api/v1/visit-plans', { body })),
+  listVisits: (query: { from?: string; to?: string; enterprise_id?: string; plan_id?: string; leader_user_id?: string; page?: number; page_size?: number }) =>
+    unwrap(client.GET('/api/v1/visits', { params: { query: clean(query) } })),
+  createVisit: (body: NewVisitDto) => unwrap(client.POST('/api/v1/visits', { body })),
+  visitSummary: (query: { from?: string; to?: string }) =>
+    unwrap(client.GET('/api/v1/visits/summary', { params: { query: clean(query) } })),
+  getVisit: (id: string) => unwrap(client.GET('/api/v1/visits/{id}', { params: { path: { id } } })),
+  findingToAppeal: (id: string, finding_id: string, category_id: string) =>
+    unwrap(client.POST('/api/v1/visits/{id}/findings/{finding_id}/appeal', { params: { path: { id, finding_id } }, body: { category_id } })),
+  findingToRectification: (id: string, finding_id: string, body: { department_id: string; requirement: string; due_on: string }) =>
+    unwrap(client.POST('/api/v1/visits/{id}/findings/{finding_id}/rectification', { params: { path: { id, finding_id } }, body })),
+  rectificationDone: (id: string, note: string) =>
+    unwrap(client.POST('/api/v1/rectifications/{id}/done', { params: { path: { id } }, body: { note } })),
+  appealRules: () => unwrap(client.GET('/api/v1/appeal-rules')),
 };

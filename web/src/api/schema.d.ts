@@ -1048,6 +1048,26 @@ export interface paths {
         patch: operations["update_park"];
         trace?: never;
     };
+    "/api/v1/rectifications/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a rectification done (its responsible department or a leader; 403
+         *     `visit.not_responsible` otherwise; 409 `visit.rectification_done` if it already is).
+         */
+        post: operations["rectification_done"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1521,6 +1541,139 @@ export interface paths {
         put?: never;
         /** Lift a user's sign-in lock now (security administrator). */
         post: operations["unlock_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visit-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's visit plans, newest first, with their enterprises (visited or not yet). */
+        get: operations["list_plans"];
+        put?: never;
+        /** Plan visits: a leader, the enterprises, the dates. */
+        post: operations["create_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's visits under the filters, newest first. */
+        get: operations["list_visits"];
+        put?: never;
+        /** Record a visit with its photos and findings. Accepts `Idempotency-Key`. */
+        post: operations["create_visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The period's figures: enterprises visited, findings, turned into appeals and solved,
+         *     rectifications supervised and done.
+         */
+        get: operations["summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One visit's page: the record, its photos, its findings with their appeal's or
+         *     rectification's state.
+         */
+        get: operations["get_visit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{id}/findings/{finding_id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn a finding into an appeal for the visited enterprise (channel `visit`; routed by the
+         *     appeal rules). A finding already settled is 409 `visit.finding_done`.
+         */
+        post: operations["finding_appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{id}/findings/{finding_id}/rectification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn a finding into a rectification follow-up (整改督办) for a department. A finding
+         *     already settled is 409 `visit.finding_done`.
+         */
+        post: operations["finding_rectification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{id}/photos/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo of a visit I may read (whoever uploaded it). */
+        get: operations["photo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2295,6 +2448,37 @@ export interface components {
             /** Format: int32 */
             width?: number | null;
         };
+        FindingAppealDto: {
+            /**
+             * Format: uuid
+             * @description An appeal category (`GET /appeal-rules`).
+             */
+            category_id: string;
+        };
+        FindingDto: {
+            appeal?: components["schemas"]["LinkedAppealDto"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `open`, `appeal`, `rectification` or `noted`. */
+            outcome: string;
+            rectification?: components["schemas"]["RectificationDto"] | null;
+            text: string;
+        };
+        FindingRectificationDto: {
+            /**
+             * Format: uuid
+             * @description The responsible department.
+             */
+            department_id: string;
+            /**
+             * Format: date
+             * @description Not before today.
+             */
+            due_on: string;
+            requirement: string;
+        };
         /** @description A check rule the report tripped. */
         FlagDto: {
             /** Format: int64 */
@@ -2421,6 +2605,14 @@ export interface components {
         IndustryCodeDto: {
             code: string;
             name: string;
+        };
+        LinkedAppealDto: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Confirmed by the enterprise, or closed after an answer. */
+            solved: boolean;
+            state: string;
         };
         /** @description Signed in, or half-way: the password was right and a second factor is due. */
         LoginAnswerDto: components["schemas"]["MeDto"] | components["schemas"]["SecondFactorDto"];
@@ -2581,6 +2773,21 @@ export interface components {
             code: string;
             name: string;
         };
+        NewPlanDto: {
+            /**
+             * Format: date
+             * @description On or after `starts_on`.
+             */
+            ends_on: string;
+            /** @description Enterprises of the zone (errors name `enterprise_ids[i]`). */
+            enterprise_ids: string[];
+            /** Format: uuid */
+            leader_user_id: string;
+            note?: string;
+            /** Format: date */
+            starts_on: string;
+            title: string;
+        };
         NewReportDto: {
             /**
              * Format: uuid
@@ -2608,6 +2815,26 @@ export interface components {
             password: string;
             phone?: string | null;
             role: string;
+        };
+        NewVisitDto: {
+            /** Format: uuid */
+            enterprise_id: string;
+            /** @description Photos uploaded first through `POST /files` (errors name `file_ids[i]`). */
+            file_ids?: string[];
+            /** @description The problems found, one text each (errors name `findings[i]`). */
+            findings?: string[];
+            /** Format: uuid */
+            leader_user_id?: string | null;
+            /** Format: uuid */
+            plan_id?: string | null;
+            summary: string;
+            /**
+             * Format: date
+             * @description Not in the future.
+             */
+            visited_on: string;
+            /** @description Who went (names, departments). */
+            visitors: string;
         };
         /** @description A new webhook and its secret, shown in this response only. */
         NewWebhookDto: components["schemas"]["WebhookDto"] & {
@@ -2668,6 +2895,13 @@ export interface components {
             code?: string | null;
             name?: string | null;
         };
+        PlanEnterpriseDto: {
+            enterprise: string;
+            /** Format: uuid */
+            enterprise_id: string;
+            /** @description Visited under this plan. */
+            visited: boolean;
+        };
         /** @description RFC 9457 problem details, with Yuanqu's `code`. */
         Problem: {
             allowed?: string[] | null;
@@ -2689,6 +2923,35 @@ export interface components {
              * @description How many were marked read.
              */
             marked: number;
+        };
+        RectificationDoneDto: {
+            /** @description What was done. */
+            note: string;
+        };
+        RectificationDto: {
+            /** Format: date-time */
+            created_at: string;
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            /** Format: date-time */
+            done_at?: string | null;
+            done_note: string;
+            /** Format: date */
+            due_on: string;
+            /** Format: uuid */
+            enterprise_id: string;
+            /** Format: uuid */
+            finding_id: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Open past its due day (computed, not stored). */
+            overdue: boolean;
+            requirement: string;
+            /** @description `open` or `done`. */
+            state: string;
+            /** Format: int32 */
+            version: number;
         };
         ReportDto: {
             above_scale: boolean;
@@ -3164,6 +3427,111 @@ export interface components {
             revenue?: string | null;
             /** @description 实缴税金, 万元. */
             tax?: string | null;
+        };
+        VisitDetailDto: {
+            findings: components["schemas"]["FindingDto"][];
+            /** @description Photos: read through `GET /visits/{id}/photos/{file_id}`. */
+            photo_ids: string[];
+            visit: components["schemas"]["VisitDto"];
+        };
+        VisitDto: {
+            /** Format: date-time */
+            created_at: string;
+            enterprise: string;
+            /** Format: uuid */
+            enterprise_id: string;
+            /** Format: int64 */
+            findings: number;
+            /** Format: uuid */
+            id: string;
+            leader?: string | null;
+            /** Format: uuid */
+            leader_user_id?: string | null;
+            plan?: string | null;
+            /** Format: uuid */
+            plan_id?: string | null;
+            recorded_by?: string | null;
+            summary: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: date */
+            visited_on: string;
+            visitors: string;
+        };
+        VisitPage: {
+            items: components["schemas"]["VisitDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        VisitPlanDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            ends_on: string;
+            enterprises: components["schemas"]["PlanEnterpriseDto"][];
+            /** Format: uuid */
+            id: string;
+            leader: string;
+            /** Format: uuid */
+            leader_user_id: string;
+            note: string;
+            /** Format: date */
+            starts_on: string;
+            title: string;
+            /** Format: int32 */
+            version: number;
+        };
+        VisitPlanPage: {
+            items: components["schemas"]["VisitPlanDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        VisitSummaryDto: {
+            /**
+             * Format: int64
+             * @description 转诉求, and 已解决 of those (confirmed, or closed after an answer).
+             */
+            appeals: number;
+            /** Format: int64 */
+            appeals_solved: number;
+            /**
+             * Format: int64
+             * @description 走访企业: distinct enterprises visited.
+             */
+            enterprises: number;
+            /**
+             * Format: int64
+             * @description 发现问题.
+             */
+            findings: number;
+            /** Format: date */
+            from?: string | null;
+            /**
+             * Format: int64
+             * @description Findings not yet turned into anything.
+             */
+            open_findings: number;
+            /**
+             * Format: int64
+             * @description 整改督办, 已整改, and open past the due day.
+             */
+            rectifications: number;
+            /** Format: int64 */
+            rectifications_done: number;
+            /** Format: int64 */
+            rectifications_overdue: number;
+            /** Format: date */
+            to?: string | null;
+            /** Format: int64 */
+            visits: number;
         };
         WarningDto: {
             /** Format: uuid */
@@ -5713,6 +6081,63 @@ export interface operations {
             };
         };
     };
+    rectification_done: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectificationDoneDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_roles: {
         parameters: {
             query?: never;
@@ -6823,6 +7248,373 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_plans: {
+        parameters: {
+            query?: {
+                /** @description Plans overlapping the days from … (Beijing) */
+                from?: string;
+                /** @description … to. */
+                to?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPlanPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPlanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPlanDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_visits: {
+        parameters: {
+            query?: {
+                /** @description Visited on or after this day. */
+                from?: string;
+                /** @description Visited on or before this day. */
+                to?: string;
+                enterprise_id?: string;
+                plan_id?: string;
+                leader_user_id?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_visit: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewVisitDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    summary: {
+        parameters: {
+            query?: {
+                /** @description Visits on or after this day … */
+                from?: string;
+                /** @description … and on or before this one. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitSummaryDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitDetailDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    finding_appeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                finding_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingAppealDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitDetailDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    finding_rectification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                finding_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingRectificationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitDetailDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the stored bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
             };
             404: {
                 headers: {

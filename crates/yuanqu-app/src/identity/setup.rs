@@ -255,6 +255,7 @@ pub async fn load_demo(app: &App, password: &str, months: i32, appeals: usize) -
         let years = [spec.last.year() - 2, spec.last.year() - 1];
         crate::demo::publish_evaluations(app, &crate::demo::acting_as(&u), &years).await?;
     }
+    crate::visit::demo::load(app, z.id).await?;
     Ok(true)
 }
 

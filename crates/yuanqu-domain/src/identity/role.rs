@@ -51,10 +51,15 @@ pub enum Permission {
     AppealConfigure,
     /// Keep the zone's outbound webhooks (SMS or WeChat Work gateways) and read their delivery log.
     NotifyManage,
+    /// Read visit plans, visits, findings and rectifications (走访; the zone's, not confidential
+    /// within the committee).
+    VisitRead,
+    /// Plan and record visits, turn findings into appeals or rectifications, mark them done.
+    VisitManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 32] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -85,6 +90,8 @@ impl Permission {
         Self::AppealLead,
         Self::AppealConfigure,
         Self::NotifyManage,
+        Self::VisitRead,
+        Self::VisitManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -119,6 +126,8 @@ impl Permission {
             Self::AppealLead => "appeal.lead",
             Self::AppealConfigure => "appeal.configure",
             Self::NotifyManage => "notify.manage",
+            Self::VisitRead => "visit.read",
+            Self::VisitManage => "visit.manage",
         }
     }
 }
@@ -288,6 +297,8 @@ impl Role {
                 AppealRead,
                 AppealLead,
                 AppealConfigure,
+                VisitRead,
+                VisitManage,
             ],
             // The economic development department keeps the registry and the statistics.
             Self::DepartmentStaff => &[
@@ -305,6 +316,8 @@ impl Role {
                 AppealFile,
                 AppealRead,
                 AppealHandle,
+                VisitRead,
+                VisitManage,
             ],
             Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead],
             Self::BranchSecretary | Self::Worker => &[FileUpload, FileRead],

@@ -13,6 +13,7 @@ mod m0007_economy;
 mod m0008_calendar;
 mod m0009_appeal;
 mod m0010_webhook;
+mod m0011_visit;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_calendar::Migration),
             Box::new(m0009_appeal::Migration),
             Box::new(m0010_webhook::Migration),
+            Box::new(m0011_visit::Migration),
         ]
     }
 }

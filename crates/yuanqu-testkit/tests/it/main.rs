@@ -20,3 +20,4 @@ mod stats;
 mod store;
 mod tenancy;
 mod totp;
+mod visit;
