@@ -32,6 +32,9 @@ enum Cmd {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Run the background jobs once (the appeal escalation sweep) and print what they did; `serve`
+    /// runs them every `jobs_interval_secs`.
+    Jobs,
     /// Load the demo zone `demo` (5 parks, departments, 1,000 enterprises with monthly statistics, one account per role).
     Demo {
         /// The password of every demo account (default: a random one, printed).
@@ -40,6 +43,9 @@ enum Cmd {
         /// Months of monthly statistics to generate, ending last month (the benchmarks use 120).
         #[arg(long, default_value_t = 72, value_parser = clap::value_parser!(i32).range(1..=240))]
         months: i32,
+        /// Appeals to generate over the last year (the benchmark loads 100,000).
+        #[arg(long, default_value_t = 1500)]
+        appeals: usize,
     },
     /// Manage users from scripts.
     User {
@@ -177,12 +183,23 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
             println!("migrations applied");
         }
         Cmd::Serve => serve(cfg).await?,
-        Cmd::Demo { password, months } => {
+        Cmd::Jobs => {
+            let app = open(&cfg).await?;
+            let started = std::time::Instant::now();
+            let n = yuanqu_app::appeal::escalation::sweep(&app).await.map_err(err)?;
+            println!("appeal escalation sweep: {n} escalated in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+        }
+        Cmd::Demo { password, months, appeals } => {
             let app = open(&cfg).await?;
             let password = password.unwrap_or_else(yuanqu_app::secret::random_password);
             let started = std::time::Instant::now();
-            if setup::load_demo(&app, &password, months).await.map_err(err)? {
-                println!("({} months of statistics, {:.1} s)", months, started.elapsed().as_secs_f64());
+            if setup::load_demo(&app, &password, months, appeals).await.map_err(err)? {
+                println!(
+                    "({} months of statistics, {} appeals, {:.1} s)",
+                    months,
+                    appeals,
+                    started.elapsed().as_secs_f64()
+                );
                 println!("演示园区 Demo zone `demo` loaded. Every demo account's password: {password}");
                 println!("login        role");
                 for (login, role, _) in setup::DEMO_ACCOUNTS {

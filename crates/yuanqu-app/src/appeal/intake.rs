@@ -38,10 +38,10 @@ pub struct Similar {
     pub similarity_pct: u32,
 }
 
-/// The appeal number: `SQ` + the Beijing date + six hex digits of the id's random part.
-fn code_of(id: Uuid, received: chrono::DateTime<chrono::Utc>) -> String {
+/// The appeal number: `SQ` + the Beijing date + seven hex digits of the id's random part.
+pub fn code_of(id: Uuid, received: chrono::DateTime<chrono::Utc>) -> String {
     let hex = id.simple().to_string();
-    let tail = hex.get(hex.len() - 6..).unwrap_or("000000").to_uppercase();
+    let tail = hex.get(hex.len() - 7..).unwrap_or("0000000").to_uppercase();
     format!("SQ{}-{tail}", dom::sla::local_day(received).format("%y%m%d"))
 }
 

@@ -2,6 +2,7 @@
 //! routing by rules, deadlines on the working-day calendar, the lifecycle state machine,
 //! extensions, the durable escalation sweep, notifications, and the views.
 
+pub mod demo;
 pub mod escalation;
 pub mod flow;
 pub mod intake;

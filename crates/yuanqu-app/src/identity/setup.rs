@@ -118,7 +118,7 @@ pub const DEMO_ACCOUNTS: [(&str, Role, &str); 11] = [
 ];
 
 /// Loads the demo zone `demo` if it is not there yet. Returns false if it already was.
-pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, AppError> {
+pub async fn load_demo(app: &App, password: &str, months: i32, appeals: usize) -> Result<bool, AppError> {
     if zone(app, "demo").await?.is_some() {
         return Ok(false);
     }
@@ -139,8 +139,17 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
         parks.push((p.id, kind));
     }
     let mut depts = Vec::new();
-    for name in ["党政办公室", "经济发展局", "安全生产监督管理局", "企业服务中心", "党群工作部"]
-    {
+    for name in [
+        "党政办公室",
+        "经济发展局",
+        "安全生产监督管理局",
+        "企业服务中心",
+        "党群工作部",
+        "自然资源和规划局",
+        "人力资源和社会保障局",
+        "行政审批局",
+        "住建和环保局",
+    ] {
         depts.push(
             org::create_department_as(app, &scope, &by, NewDepartment { name: name.into(), parent_id: None }, &ctx)
                 .await?,
@@ -169,7 +178,7 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
         seed: 20_260_421,
     };
     let enterprises = crate::demo::load_economy(app, z.id, &parks, &named, &spec, &by).await?.enterprises;
-    let (mut staff, mut admin) = (None, None);
+    let (mut staff, mut admin, mut leader, mut ent_user) = (None, None, None, None);
     for (login, role, display) in DEMO_ACCOUNTS {
         let department_id = match role {
             Role::DepartmentStaff => Some(economy),
@@ -199,6 +208,8 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
         match role {
             Role::DepartmentStaff => staff = Some(u),
             Role::SystemAdmin => admin = Some(u),
+            Role::ZoneLeader => leader = Some(u),
+            Role::Enterprise => ent_user = Some(u),
             _ => {}
         }
     }
@@ -209,6 +220,35 @@ pub async fn load_demo(app: &App, password: &str, months: i32) -> Result<bool, A
             .map(|(day, kind, note)| crate::calendar::ListedDay { day, kind: kind.code().into(), note: note.into() })
             .collect();
         crate::calendar::set_year(app, &crate::demo::acting_as(&u), 2026, days, &ctx).await?;
+    }
+    // Appeals: the leader has entered the categories and routing rules; the economic
+    // development department's staff account is its head; a year of appeals.
+    if let (Some(l), Some(s)) = (&leader, &staff) {
+        let by_name: std::collections::HashMap<String, Uuid> = depts.iter().map(|d| (d.name.clone(), d.id)).collect();
+        if let Some(mut head) = depts.iter().find(|d| d.id == economy).cloned() {
+            head.head_user_id = Some(s.id);
+            let (scope, by, now) = (scope.clone(), by.clone(), app.now());
+            app.db
+                .write(|c| {
+                    let (head, scope, by) = (head.clone(), scope.clone(), by.clone());
+                    Box::pin(async move {
+                        q::update_department(c, &scope, &head).await?;
+                        let e = Entry::new("department.update", "department", Some(head.id))
+                            .after(serde_json::json!({"head_user_id": head.head_user_id}));
+                        audit::record(c, now, &by, &RequestCtx::default(), e).await
+                    })
+                })
+                .await?;
+        }
+        crate::appeal::demo::set_rules(app, &crate::demo::acting_as(l), &by_name).await?;
+        let cast = crate::appeal::demo::Cast {
+            staff: [(economy, s.id)].into_iter().collect(),
+            leader: Some(l.id),
+            enterprise_users: ent_user.iter().map(|u| (enterprises[0].id, u.id)).collect(),
+        };
+        let ents: Vec<(Uuid, Option<Uuid>)> = enterprises.iter().map(|e| (e.id, Some(e.park_id))).collect();
+        let volume = crate::appeal::demo::Volume { count: appeals, days: 365, seed: 20_261_127 };
+        crate::appeal::demo::load(app, z.id, &ents, &cast, volume, &by).await?;
     }
     // The economic development department has evaluated and published the last two full years.
     if let Some(u) = staff {
