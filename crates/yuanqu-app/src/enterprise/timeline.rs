@@ -39,8 +39,12 @@ pub trait TimelineSource: Send + Sync {
 
 /// Every source of timeline events. Later modules (stats, evaluation, appeals, visits, party,
 /// hazards, jobs) add a line here.
-pub static SOURCES: &[&dyn TimelineSource] =
-    &[&Registry, &crate::stats::timeline::Reports, &crate::stats::timeline::Evaluations];
+pub static SOURCES: &[&dyn TimelineSource] = &[
+    &Registry,
+    &crate::stats::timeline::Reports,
+    &crate::stats::timeline::Evaluations,
+    &crate::appeal::timeline::Appeals,
+];
 
 /// The timeline of an enterprise in my scope, newest first (404 outside it).
 pub async fn timeline(app: &App, actor: &Actor, enterprise_id: Uuid) -> Result<Vec<TimelineEvent>, AppError> {
