@@ -134,7 +134,6 @@ const en: Messages = {
     metLate: 'late',
     overdue: 'overdue',
     pending: 'pending',
-    state_: 'State',
     states: {
       submitted: 'Awaiting dispatch',
       dispatched: 'Dispatched',
@@ -298,7 +297,6 @@ const en: Messages = {
     remove: 'Remove',
     save: 'Save rules',
     saved: 'Rules saved',
-    readOnly: 'You may read the rules but not change them',
   },
   enterpriseStats: {
     empty: 'No verified statistics yet',

@@ -132,7 +132,6 @@ export default {
     metLate: '超时完成',
     overdue: '已超时',
     pending: '未到期',
-    state_: '状态',
     states: {
       submitted: '待分拨',
       dispatched: '已分拨',
@@ -296,7 +295,6 @@ export default {
     remove: '删除',
     save: '保存规则',
     saved: '规则已保存',
-    readOnly: '您可以查看规则，但无权修改',
   },
   enterpriseStats: {
     empty: '暂无已核定的统计数据',
