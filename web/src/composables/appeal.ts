@@ -78,6 +78,18 @@ export function dueText(due: string | null | undefined, now = Date.now()): { tex
   return ms >= 0 ? { text: t('appeal.left', { t: span(ms) }), late: false } : { text: t('appeal.late', { t: span(ms) }), late: true };
 }
 
+/**
+ * The deadline label for an appeal's light: the browser's "还剩/逾期 X", except that the server's
+ * clock decides whether it is late (a red light is never shown as time left).
+ */
+export function dueLabel(due: string | null | undefined, light: string, now = Date.now()): { text: string; late: boolean } | null {
+  const d = dueText(due, now);
+  if (!d) return null;
+  if (light === 'red' && !d.late) return { text: lightName('red'), late: true };
+  if (light !== 'red' && d.late) return { text: lightName(light), late: false };
+  return d;
+}
+
 /** `1wd` → "1 个工作日", `4h` → "4 小时". */
 export function limitText(limit: string): string {
   const m = /^(\d+)(wd|h)$/.exec(limit.trim());
