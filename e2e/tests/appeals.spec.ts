@@ -107,6 +107,7 @@ test.describe('appeals: file, route, handle, rate low, restart', () => {
     await page.getByTestId('menu-appeals').click();
     await input(page, 'appeals-q').fill(title);
     await page.getByTestId('appeals-search').click();
+    await expect(page).toHaveURL(/[?&]q=/);
     await expect(page.locator('[data-testid="appeals-table"] .el-table__body tr')).toHaveCount(1);
     await expect(page.locator('[data-testid^="appeal-state-SQ"]')).toHaveText('已分拨');
   });
@@ -161,6 +162,8 @@ test.describe('appeals: file, route, handle, rate low, restart', () => {
     await leader.getByTestId('menu-appeals').click();
     await input(leader, 'appeals-q').fill(title);
     await leader.getByTestId('appeals-search').click();
+    await expect(leader).toHaveURL(/[?&]q=/);
+    await expect(leader.locator('[data-testid="appeals-table"] .el-table__body tr')).toHaveCount(1);
     await expect(leader.locator('[data-testid^="appeal-state-SQ"]')).toHaveText('已退回');
     await leader.locator('a[data-testid^="appeal-link-"]').click();
     await expect(leader).toHaveURL(new RegExp(`/appeals/${appealId}$`));
