@@ -67,7 +67,9 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
             })
             .await?;
         done += moved;
-        if (n as u64) < BATCH {
+        // A short batch was the last; a batch where nothing moved (all changed meanwhile) is
+        // left to the next run rather than retried in a loop.
+        if (n as u64) < BATCH || moved == 0 {
             return Ok(done);
         }
     }
