@@ -68,6 +68,11 @@ export const MENU_PERMISSION: Record<string, string> = {
   statsWarnings: 'stats.read',
   webhooks: 'notify.manage',
   visits: 'visit.read',
+  appealsMine: 'appeal.handle',
+  appeals: 'appeal.read',
+  appealNew: 'appeal.file',
+  appealsDashboard: 'appeal.read',
+  appealRules: 'appeal.configure',
 };
 
 /** Menu entries hidden from holders of a permission (enterprise accounts have their own page). */
@@ -80,6 +85,7 @@ export const MENU_HIDDEN_WITH: Record<string, string> = {
 export const MENU_ENTERPRISE: Record<string, boolean> = {
   enterprises: false,
   ownEnterprise: true,
+  appealsDashboard: false,
 };
 
 /** Entries every logged-in user has: the home page, the inbox and the profile. */

@@ -18,6 +18,10 @@ import {
   Lock,
   Promotion,
   Warning,
+  ChatLineSquare,
+  List,
+  PieChart,
+  Setting,
 } from '@element-plus/icons-vue';
 
 export interface MenuItem {
@@ -32,6 +36,12 @@ export interface MenuItem {
   /** Only for an enterprise account (true) or only for other accounts (false); `:own` in the
    * path is the account's enterprise. */
   enterprise?: boolean;
+  /** The i18n key (`menu.<key>`) of the title an enterprise account sees, if it differs. */
+  enterpriseLabel?: string;
+  /** The i18n key (`menu.<key>`) of the title for other accounts, if it differs from `key`. */
+  staffLabel?: string;
+  /** Filled by `visibleMenu`: the i18n key of the title for this account. */
+  label?: string;
 }
 
 export interface MenuGroup {
@@ -81,6 +91,17 @@ export const MENU: MenuGroup[] = [
     items: [{ key: 'visits', path: '/visits', icon: Promotion, perm: 'visit.read' }],
   },
   {
+    key: 'appeals',
+    icon: ChatLineSquare,
+    items: [
+      { key: 'appealsMine', path: '/appeals?view=mine', icon: Bell, perm: 'appeal.handle' },
+      { key: 'appeals', path: '/appeals', icon: List, perm: 'appeal.read', enterpriseLabel: 'appealsOwn' },
+      { key: 'appealNew', path: '/appeals/new', icon: EditPen, perm: 'appeal.file', staffLabel: 'appealNewStaff' },
+      { key: 'appealsDashboard', path: '/appeals/dashboard', icon: PieChart, perm: 'appeal.read', enterprise: false },
+      { key: 'appealRules', path: '/appeals/rules', icon: Setting, perm: 'appeal.configure' },
+    ],
+  },
+  {
     key: 'security',
     icon: Document,
     items: [{ key: 'audit', path: '/audit', icon: Document, perm: 'audit.read' }],
@@ -109,6 +130,10 @@ export function findMenu(key: string): { group?: MenuGroup; item?: MenuItem } {
 export function visibleMenu(has: (perm?: string) => boolean, enterpriseId?: string | null): MenuGroup[] {
   const fits = (i: MenuItem) =>
     has(i.perm) && !(i.hideWith && has(i.hideWith)) && (i.enterprise === undefined || i.enterprise === !!enterpriseId);
-  const own = (i: MenuItem) => (i.path.includes(':own') ? { ...i, path: i.path.replace(':own', enterpriseId ?? '') } : i);
+  const own = (i: MenuItem): MenuItem => ({
+    ...i,
+    path: i.path.replace(':own', enterpriseId ?? ''),
+    label: (enterpriseId ? i.enterpriseLabel : i.staffLabel) ?? i.key,
+  });
   return MENU.map((g) => ({ ...g, items: g.items.filter(fits).map(own) })).filter((g) => g.items.length > 0);
 }

@@ -129,9 +129,14 @@ pub fn run(counts: &mut Option<Counts>) -> Result<()> {
     let demo_out = server::demo(&bin, &db_url, Some(&password))?;
     print!("{demo_out}");
 
+    // Time travel for the appeal escalation spec: the server's clock is the system time plus
+    // the seconds written in this file (0 = none), and the escalation sweep runs every second.
+    let clock_file = tmp.path().join("clock-offset");
+    std::fs::write(&clock_file, "0").with_context(|| format!("writing {}", clock_file.display()))?;
     let port = server::free_port()?;
     let log = target.join("xtask").join("e2e-server.log");
-    let mut srv = Server::start(&bin, &db_url, port, &log)?;
+    let env = [("YUANQU_CLOCK_FILE", clock_file.display().to_string()), ("YUANQU_JOBS_INTERVAL_SECS", "1".to_owned())];
+    let mut srv = Server::start_with_env(&bin, &db_url, port, &log, &env)?;
     srv.wait_healthy(Duration::from_secs(60))?;
 
     let results = e2e.join("output").join("results.json");
@@ -144,6 +149,7 @@ pub fn run(counts: &mut Option<Counts>) -> Result<()> {
         .env("BASE_URL", srv.base_url())
         .env("DEMO_PASSWORD", &password)
         .env("CHROMIUM_PATH", CHROMIUM)
+        .env("CLOCK_FILE", &clock_file)
         // Fallback for a config whose json reporter names no outputFile.
         .env("PLAYWRIGHT_JSON_OUTPUT_FILE", &results)
         .dir(&e2e)

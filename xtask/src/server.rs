@@ -48,19 +48,25 @@ pub struct Server {
 impl Server {
     /// Starts `yuanqu serve` on 127.0.0.1:`port`, logging to `log`.
     pub fn start(bin: &Path, db_url: &str, port: u16, log: &Path) -> Result<Server> {
+        Self::start_with_env(bin, db_url, port, log, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables (e.g. `YUANQU_CLOCK_FILE`).
+    pub fn start_with_env(bin: &Path, db_url: &str, port: u16, log: &Path, env: &[(&str, String)]) -> Result<Server> {
         if let Some(dir) = log.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let out = File::create(log).with_context(|| format!("creating {}", log.display()))?;
         let err = out.try_clone()?;
         header(&format!("yuanqu serve on 127.0.0.1:{port} (log: {})", log.display()));
-        let child = Cmd::new(bin)
+        let mut cmd = Cmd::new(bin)
             .arg("serve")
             .env("YUANQU_DATABASE_URL", db_url)
-            .env("YUANQU_LISTEN", format!("127.0.0.1:{port}"))
-            .stdout(Stdio::from(out))
-            .stderr(Stdio::from(err))
-            .spawn()?;
+            .env("YUANQU_LISTEN", format!("127.0.0.1:{port}"));
+        for (k, v) in env {
+            cmd = cmd.env(k, v);
+        }
+        let child = cmd.stdout(Stdio::from(out)).stderr(Stdio::from(err)).spawn()?;
         Ok(Server { child, port, log: log.to_path_buf() })
     }
 

@@ -86,6 +86,18 @@ export type FindingDto = Schemas['FindingDto'];
 export type VisitSummaryDto = Schemas['VisitSummaryDto'];
 export type NewVisitDto = Schemas['NewVisitDto'];
 export type NewPlanDto = Schemas['NewPlanDto'];
+export type AppealDto = Schemas['AppealDto'];
+export type AppealPage = Schemas['AppealPage'];
+export type AppealDetailDto = Schemas['AppealDetailDto'];
+export type AppealEventDto = Schemas['AppealEventDto'];
+export type AppealActionDto = Schemas['AppealActionDto'];
+export type NewAppealDto = Schemas['NewAppealDto'];
+export type SimilarDto = Schemas['SimilarDto'];
+export type AppealRulesDto = Schemas['AppealRulesDto'];
+export type AppealCategoryDto = Schemas['CategoryDto'];
+export type AppealRouteDto = Schemas['RouteDto'];
+export type AppealDashboardDto = Schemas['AppealDashboardDto'];
+export type FileDto = Schemas['FileDto'];
 export type FieldError = { field?: string; row?: number; column?: string; code: string };
 
 export const API_BASE = '/api/v1';
@@ -217,6 +229,23 @@ export interface EnterpriseQuery extends PageQuery {
   status?: string;
   /** Comma-separated tags; each narrows the set. */
   tag?: string;
+}
+
+/** The appeal list's filters. */
+export interface AppealQuery {
+  view?: string;
+  state?: string;
+  light?: string;
+  category_id?: string;
+  department_id?: string;
+  park_id?: string;
+  enterprise_id?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  sort?: string;
+  page?: number;
+  page_size?: number;
 }
 
 /** Drops empty strings / null / undefined so they do not reach the query string. */
@@ -372,6 +401,30 @@ export const api = {
   listWarnings: (query: { period: string; kind?: string; park_id?: string }) =>
     unwrap(client.GET('/api/v1/stats/warnings', { params: { query: clean(query) } })),
   listRules: () => unwrap(client.GET('/api/v1/stats/rules')),
+
+  // appeals (诉求)
+  appealRules: () => unwrap(client.GET('/api/v1/appeal-rules')),
+  setAppealRules: (body: AppealRulesDto) => unwrap(client.POST('/api/v1/appeal-rules', { body })),
+  listAppeals: (query: AppealQuery) => unwrap(client.GET('/api/v1/appeals', { params: { query: clean(query) } })),
+  /** `key`: an Idempotency-Key per form submission, so a double click files once. */
+  fileAppeal: (body: NewAppealDto, key: string) =>
+    unwrap(client.POST('/api/v1/appeals', { params: { header: { 'Idempotency-Key': key } }, body })),
+  similarAppeals: (text: string, enterprise_id?: string | null) =>
+    unwrap(client.POST('/api/v1/appeals/similar', { body: { text, enterprise_id: enterprise_id || null } })),
+  getAppeal: (id: string) => unwrap(client.GET('/api/v1/appeals/{id}', { params: { path: { id } } })),
+  actOnAppeal: (id: string, body: AppealActionDto) =>
+    unwrap(client.POST('/api/v1/appeals/{id}/actions', { params: { path: { id } }, body })),
+  requestExtension: (id: string, days: number, reason: string) =>
+    unwrap(client.POST('/api/v1/appeals/{id}/extensions', { params: { path: { id } }, body: { days, reason } })),
+  decideExtension: (id: string, extensionId: string, approve: boolean, note: string) =>
+    unwrap(
+      client.POST('/api/v1/appeals/{id}/extensions/{extension_id}/decision', {
+        params: { path: { id, extension_id: extensionId } },
+        body: { approve, note },
+      }),
+    ),
+  appealDashboard: (from: string, to: string) =>
+    unwrap(client.GET('/api/v1/dashboard/appeals', { params: { query: { from, to } } })),
   updateRule: (id: string, version: number, body: RulePatchDto) =>
     unwrap(client.PATCH('/api/v1/stats/rules/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
 
@@ -391,5 +444,4 @@ export const api = {
     unwrap(client.POST('/api/v1/visits/{id}/findings/{finding_id}/rectification', { params: { path: { id, finding_id } }, body })),
   rectificationDone: (id: string, note: string) =>
     unwrap(client.POST('/api/v1/rectifications/{id}/done', { params: { path: { id } }, body: { note } })),
-  appealRules: () => unwrap(client.GET('/api/v1/appeal-rules')),
 };

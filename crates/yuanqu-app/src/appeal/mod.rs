@@ -7,6 +7,7 @@ pub mod escalation;
 pub mod flow;
 pub mod intake;
 pub mod rules;
+pub mod timeline;
 pub mod views;
 
 use chrono::{DateTime, Duration, Utc};

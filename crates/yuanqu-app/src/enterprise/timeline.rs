@@ -35,6 +35,11 @@ pub trait TimelineSource: Send + Sync {
     /// The events about `enterprise_id` that `scope` may see (the enterprise itself is
     /// already known to be in the scope).
     async fn events(&self, app: &App, scope: &Scope, enterprise_id: Uuid) -> Result<Vec<TimelineEvent>, AppError>;
+    /// The permission a reader needs besides `enterprise.read` to see this source (none: the
+    /// enterprise page's readers all may).
+    fn permission(&self) -> Option<Permission> {
+        None
+    }
 }
 
 /// Every source of timeline events. Later modules (stats, evaluation, appeals, visits, party,
@@ -44,6 +49,7 @@ pub static SOURCES: &[&dyn TimelineSource] = &[
     &crate::stats::timeline::Reports,
     &crate::stats::timeline::Evaluations,
     &crate::visit::timeline::Visits,
+    &crate::appeal::timeline::Appeals,
 ];
 
 /// The timeline of an enterprise in my scope, newest first (404 outside it).
@@ -52,7 +58,7 @@ pub async fn timeline(app: &App, actor: &Actor, enterprise_id: Uuid) -> Result<V
     let scope = actor.scope();
     q::enterprise(&app.db.conn(), &scope, enterprise_id).await?.ok_or(AppError::NotFound)?;
     let mut out = Vec::new();
-    for s in SOURCES {
+    for s in SOURCES.iter().filter(|s| s.permission().is_none_or(|p| actor.can(p))) {
         out.extend(s.events(app, &scope, enterprise_id).await?);
     }
     out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.kind.cmp(&b.kind)));

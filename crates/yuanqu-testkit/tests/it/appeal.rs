@@ -118,6 +118,16 @@ async fn an_enterprise_files_it_routes_the_department_answers_a_low_rating_reope
         (json!("confirmed"), json!(5))
     );
     assert_eq!(act(&t, &ent, id, json!({"action": "rate", "rating": 5})).await.status, StatusCode::CONFLICT);
+    // The enterprise's page lists the appeal on its timeline, for the enterprise and its
+    // handlers alike; enterprise B (another enterprise) cannot open A's page at all.
+    for s in [&ent, &staff, &leader] {
+        let tl = t.get(&format!("/api/v1/enterprises/{}/timeline", z1.enterprise_a), s).await;
+        let e = tl.body.as_array().unwrap().iter().find(|e| e["kind"] == "appeal.filed").cloned();
+        let e = e.unwrap_or_else(|| panic!("no appeal on the timeline: {}", tl.text));
+        assert_eq!(e["link"], json!(format!("/appeals/{id}")));
+        assert!(e["title"].as_str().unwrap().contains("污水管网容量不足"), "{e}");
+        assert_eq!(e["detail"], "当前状态：已确认");
+    }
     // The whole story, in order; the enterprise sees departments, not staff names.
     let d = t.get(&format!("/api/v1/appeals/{id}"), &ent).await.body;
     let steps: Vec<&str> = d["timeline"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
