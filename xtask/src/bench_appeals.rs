@@ -203,9 +203,15 @@ fn mark(ok: bool) -> &'static str {
 }
 
 pub fn cmd_bench_appeals() -> Result<()> {
-    header("cargo build --release -p yuanqu");
-    util::cargo().args(["build", "--release", "-p", "yuanqu"]).run()?;
-    let bin = util::target_dir()?.join("release").join("yuanqu");
+    // `XTASK_BENCH_BIN`: a release `yuanqu` already built (skips the build).
+    let bin = match std::env::var_os("XTASK_BENCH_BIN") {
+        Some(b) => std::path::PathBuf::from(b),
+        None => {
+            header("cargo build --release -p yuanqu");
+            util::cargo().args(["build", "--release", "-p", "yuanqu"]).run()?;
+            util::target_dir()?.join("release").join("yuanqu")
+        }
+    };
     let tmp = tempfile::Builder::new().prefix("yuanqu-bench-appeals-").tempdir()?;
     let db_url = server::sqlite_url(&tmp.path().join("bench.db"));
     let password = server::random_password();
