@@ -136,7 +136,7 @@ fn wrk(url: &str, cookie: Option<&str>, duration: &str, latency: bool) -> Result
     cmd.arg(url).read()
 }
 
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpus = std::thread::available_parallelism().map_or(0, usize::from);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

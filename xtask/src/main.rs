@@ -1,6 +1,7 @@
 //! Yuanqu's task runner: `cargo xtask <command>` (see `cargo xtask --help`).
 
 mod bench;
+mod bench_appeals;
 mod bench_import;
 mod bench_stats;
 mod crash;
@@ -76,6 +77,9 @@ enum Bench {
     /// The economy: dashboard, enterprise list, month import, evaluation run on 1,000 enterprises
     /// × 120 months, SQLite and PostgreSQL (release build).
     Stats,
+    /// Appeals (issue 5): lists and queues on 100,000 appeals, the escalation sweep over 20,000
+    /// open ones, filing at 32 concurrent clients, on SQLite (release build).
+    Appeals,
 }
 
 fn main() -> ExitCode {
@@ -102,6 +106,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Bench { what: Bench::Api } => bench::cmd_bench_api().map(|()| ExitCode::SUCCESS),
         Command::Bench { what: Bench::Import } => bench_import::cmd_bench_import().map(|()| ExitCode::SUCCESS),
         Command::Bench { what: Bench::Stats } => bench_stats::cmd_bench_stats().map(|()| ExitCode::SUCCESS),
+        Command::Bench { what: Bench::Appeals } => bench_appeals::cmd_bench_appeals().map(|()| ExitCode::SUCCESS),
         Command::Openapi => web::cmd_openapi().map(|()| ExitCode::SUCCESS),
         Command::Crash { iterations, writers } => {
             crash::cmd_crash(crash::Opts { iterations, writers }).map(|()| ExitCode::SUCCESS)

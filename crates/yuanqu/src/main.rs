@@ -46,6 +46,10 @@ enum Cmd {
         /// Appeals to generate over the last year (the benchmark loads 100,000).
         #[arg(long, default_value_t = 1500)]
         appeals: usize,
+        /// Percent of the appeals to leave open (received in the last two days, not yet
+        /// accepted); by default only the recent ones are (the escalation benchmark uses 20).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+        open_share: Option<u8>,
     },
     /// Manage users from scripts.
     User {
@@ -189,11 +193,11 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
             let n = yuanqu_app::appeal::escalation::sweep(&app).await.map_err(err)?;
             println!("appeal escalation sweep: {n} escalated in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
         }
-        Cmd::Demo { password, months, appeals } => {
+        Cmd::Demo { password, months, appeals, open_share } => {
             let app = open(&cfg).await?;
             let password = password.unwrap_or_else(yuanqu_app::secret::random_password);
             let started = std::time::Instant::now();
-            if setup::load_demo(&app, &password, months, appeals).await.map_err(err)? {
+            if setup::load_demo(&app, &password, months, appeals, open_share).await.map_err(err)? {
                 println!(
                     "({} months of statistics, {} appeals, {:.1} s)",
                     months,

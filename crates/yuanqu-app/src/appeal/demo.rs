@@ -113,6 +113,10 @@ pub struct Volume {
     pub count: usize,
     pub days: i64,
     pub seed: u64,
+    /// Percent of the appeals generated still open: received in the last two days and not yet
+    /// accepted (`yuanqu demo --open-share`, for the escalation sweep's benchmark). `None`: only
+    /// the recent ones that the story leaves open, as the demo always had.
+    pub open_pct: Option<u8>,
 }
 
 /// Generates appeals received over the period among `enterprises` (id, park), the first of which
@@ -123,7 +127,7 @@ pub async fn load(
     zone_id: Uuid,
     enterprises: &[(Uuid, Option<Uuid>)],
     cast: &Cast,
-    Volume { count, days, seed }: Volume,
+    Volume { count, days, seed, open_pct }: Volume,
     by: &By,
 ) -> Result<usize, AppError> {
     if enterprises.is_empty() || count == 0 {
@@ -151,8 +155,11 @@ pub async fn load(
         }
         let Some(category) = categories.get(k) else { break };
         let rules = rules_of(category)?;
+        // Every hundredth-share `i % 100 < pct` is kept open: received in the last two days.
+        let keep_open = open_pct.is_some_and(|pct| i % 100 < usize::from(pct));
         // Received on a working day in office hours (a few at weekends), spread over the period.
-        let back = Duration::minutes(rng.gen_range(30..(days * 24 * 60).max(31)));
+        let span = if keep_open { 2 * 24 * 60 } else { (days * 24 * 60).max(31) };
+        let back = Duration::minutes(rng.gen_range(30..span));
         let mut received = now - back;
         let day = sla::local_day(received);
         if !cal.is_working_day(day) && rng.gen_range(0..10) < 8 {
@@ -165,7 +172,8 @@ pub async fn load(
                 break id;
             }
         };
-        let (s, h, e) = story(&mut rng, &cal, &rules, category.id, &routes, ent, id, zone_id, received, now, cast);
+        let (s, h, e) =
+            story(&mut rng, &cal, &rules, category.id, &routes, ent, id, zone_id, received, now, cast, keep_open);
         rows.push(s);
         handlers.extend(h);
         events.extend(e);
@@ -210,6 +218,7 @@ fn story(
     received: DateTime<Utc>,
     now: DateTime<Utc>,
     cast: &Cast,
+    keep_open: bool,
 ) -> (AppealRow, Vec<HandlerRow>, Vec<EventRow>) {
     let code = CATEGORIES.iter().find(|c| rules_matches(c, rules)).map_or("other", |c| c.code);
     let titles = TITLES.iter().find(|t| t.0 == code).map_or(&TITLES[6].1, |t| &t.1);
@@ -325,7 +334,7 @@ fn story(
     let d = sla::deadlines(cal, rules, &t);
     let accept_at = at + h(late(rng, d.accept_due, at));
     let mut events_done = true;
-    if accept_at < now {
+    if accept_at < now && !keep_open {
         push(accept_at, staff, "accept", Some(state), State::Accepted, "", serde_json::json!({}));
         state = State::Accepted;
         t.accepted_at = Some(accept_at);

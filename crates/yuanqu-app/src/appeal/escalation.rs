@@ -22,6 +22,7 @@ const BATCH: u64 = 200;
 pub async fn sweep(app: &App) -> Result<usize, AppError> {
     let mut done = 0;
     let mut calendars: HashMap<Uuid, WorkCalendar> = HashMap::new();
+    let mut heads: HashMap<Uuid, Option<Uuid>> = HashMap::new();
     loop {
         let now = app.now();
         let due = q::due_for_escalation(&app.db.conn(), now, BATCH).await?;
@@ -40,10 +41,18 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
             row.escalate_at = sla::escalate_at(cal, u8::try_from(level).unwrap_or(2), r.next_due_at, now);
             row.version = r.version + 1;
             row.updated_at = now;
+            // One look-up per department per sweep, not one per appeal.
             let head = match r.department_id {
-                Some(d) => idq::department(&app.db.conn(), &yuanqu_domain::Scope::zone(r.zone_id), d)
-                    .await?
-                    .and_then(|d| d.head_user_id),
+                Some(d) => match heads.get(&d) {
+                    Some(h) => *h,
+                    None => {
+                        let h = idq::department(&app.db.conn(), &yuanqu_domain::Scope::zone(r.zone_id), d)
+                            .await?
+                            .and_then(|d| d.head_user_id);
+                        heads.insert(d, h);
+                        h
+                    }
+                },
                 None => None,
             };
             plan.push((r, row, head));

@@ -118,7 +118,13 @@ pub const DEMO_ACCOUNTS: [(&str, Role, &str); 11] = [
 ];
 
 /// Loads the demo zone `demo` if it is not there yet. Returns false if it already was.
-pub async fn load_demo(app: &App, password: &str, months: i32, appeals: usize) -> Result<bool, AppError> {
+pub async fn load_demo(
+    app: &App,
+    password: &str,
+    months: i32,
+    appeals: usize,
+    open_pct: Option<u8>,
+) -> Result<bool, AppError> {
     if zone(app, "demo").await?.is_some() {
         return Ok(false);
     }
@@ -247,7 +253,7 @@ pub async fn load_demo(app: &App, password: &str, months: i32, appeals: usize) -
             enterprise_users: ent_user.iter().map(|u| (enterprises[0].id, u.id)).collect(),
         };
         let ents: Vec<(Uuid, Option<Uuid>)> = enterprises.iter().map(|e| (e.id, Some(e.park_id))).collect();
-        let volume = crate::appeal::demo::Volume { count: appeals, days: 365, seed: 20_261_127 };
+        let volume = crate::appeal::demo::Volume { count: appeals, days: 365, seed: 20_261_127, open_pct };
         crate::appeal::demo::load(app, z.id, &ents, &cast, volume, &by).await?;
     }
     // The economic development department has evaluated and published the last two full years.
