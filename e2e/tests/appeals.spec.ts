@@ -216,8 +216,13 @@ test.describe('appeals: a late appeal escalates (server clock moved by CLOCK_FIL
         .toMatch(/^red\/[1-9]/);
       await expect(staff.getByTestId('appeal-escalation')).toBeVisible();
       await expect(staff.getByTestId('appeal-deadline-accept')).toHaveAttribute('data-mark', 'overdue');
-      // TODO(notify): assert the escalation notification in the header bell / inbox once the
-      // in-app inbox (branch `notify`) is merged into main.
+      // The department head (the demo's `staff` heads 经济发展局) was notified: the escalation
+      // is in the inbox and the bell counts it.
+      const inbox = await staff.request.get('/api/v1/notifications?unread=true&page_size=100');
+      expect(inbox.status()).toBe(200);
+      const notes = (await inbox.json()).items as { kind: string; title: string }[];
+      expect(notes.some((n) => n.kind === 'appeal.escalated' && n.title.includes(title))).toBe(true);
+      await expect(staff.getByTestId('bell-badge').locator('sup')).toBeVisible();
       await screenshot(staff, 'appeal-escalated');
       // The queue's red filter has it.
       await staff.goto(`/appeals?view=mine&light=red&q=${encodeURIComponent(title)}`);
