@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,7 +15,7 @@ use yuanqu_store::appeal::{AppealRow, CategoryRow, ExtensionRow, RouteRow};
 
 use crate::AppState;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{Body, Idempotent, Me, RequestCtxX, created, etag};
+use crate::extract::{Body, Idempotent, Me, OptionalIfMatch, RequestCtxX, created, etag};
 
 // ---------------------------------------------------------------- rules
 
@@ -532,19 +531,6 @@ pub struct AppealActionDto {
     pub file_ids: Vec<Uuid>,
 }
 
-fn if_match(h: &HeaderMap) -> ApiResult<Option<i64>> {
-    match h.get(axum::http::header::IF_MATCH) {
-        None => Ok(None),
-        Some(v) => v
-            .to_str()
-            .ok()
-            .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
-            .and_then(|s| s.parse().ok())
-            .map(Some)
-            .ok_or_else(|| yuanqu_app::AppError::PreconditionFailed.into()),
-    }
-}
-
 /// Take an action on an appeal (the state machine decides: 409 `appeal.transition_not_allowed`
 /// with `state` and `allowed`). `If-Match` is optional here: a stale one is 412.
 #[utoipa::path(post, path = "/api/v1/appeals/{id}/actions", tag = "appeals", request_body = AppealActionDto,
@@ -556,10 +542,9 @@ pub async fn act(
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
     Path(id): Path<Uuid>,
-    headers: HeaderMap,
+    OptionalIfMatch(version): OptionalIfMatch,
     Body(b): Body<AppealActionDto>,
 ) -> ApiResult<Response> {
-    let version = if_match(&headers)?;
     let a = flow::Act {
         action: b.action,
         note: b.note,
@@ -632,9 +617,7 @@ pub async fn attachment(
     Path((id, file_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Response> {
     let (f, bytes) = views::attachment(&st.app, &actor, id, file_id).await?;
-    let inline = f.kind().is_some_and(|k| k.is_image());
-    let ext = f.kind().map_or("bin", |k| k.extension());
-    Ok(crate::files::serve(bytes, &f.file.media_type, &crate::files::disposition(&f.file.original_name, ext, inline)))
+    Ok(crate::files::serve_stored(&f, bytes))
 }
 
 // ---------------------------------------------------------------- dashboard

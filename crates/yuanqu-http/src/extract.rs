@@ -100,14 +100,28 @@ pub struct IfMatch(pub i64);
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match OptionalIfMatch::from_request_parts(parts, &()).await? {
+            OptionalIfMatch(Some(v)) => Ok(IfMatch(v)),
+            OptionalIfMatch(None) => Err(yuanqu_app::AppError::PreconditionRequired.into()),
+        }
+    }
+}
+
+/// `If-Match: "<n>"` where it is optional (an action that otherwise guards itself with the
+/// version it read): missing is `None`, unreadable 412.
+pub struct OptionalIfMatch(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for OptionalIfMatch {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let Some(v) = parts.headers.get(axum::http::header::IF_MATCH) else {
-            return Err(yuanqu_app::AppError::PreconditionRequired.into());
+            return Ok(OptionalIfMatch(None));
         };
         v.to_str()
             .ok()
             .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
             .and_then(|s| s.parse().ok())
-            .map(IfMatch)
+            .map(|v| OptionalIfMatch(Some(v)))
             .ok_or_else(|| yuanqu_app::AppError::PreconditionFailed.into())
     }
 }

@@ -134,9 +134,15 @@ pub async fn get_file(State(st): State<AppState>, Me(actor): Me, Path(id): Path<
         (status = 404, body = Problem)))]
 pub async fn content(State(st): State<AppState>, Me(actor): Me, Path(id): Path<Uuid>) -> ApiResult<Response> {
     let (f, bytes) = files::content(&st.app, &actor, id).await?;
+    Ok(serve_stored(&f, bytes))
+}
+
+/// A stored file's bytes with its media type; images inline, anything else as a download (also
+/// for the records that hand out their attachments: appeals, visits).
+pub(crate) fn serve_stored(f: &files::StoredFile, bytes: Vec<u8>) -> Response {
     let inline = f.kind().is_some_and(|k| k.is_image());
     let ext = f.kind().map_or("bin", |k| k.extension());
-    Ok(serve(bytes, &f.file.media_type, &disposition(&f.file.original_name, ext, inline)))
+    serve(bytes, &f.file.media_type, &disposition(&f.file.original_name, ext, inline))
 }
 
 /// An image's thumbnail (JPEG, at most 320 px on its longer side).

@@ -414,9 +414,7 @@ pub async fn photo(
     Path((id, file_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Response> {
     let (f, bytes) = views::photo(&st.app, &actor, id, file_id).await?;
-    let inline = f.kind().is_some_and(|k| k.is_image());
-    let ext = f.kind().map_or("bin", |k| k.extension());
-    Ok(crate::files::serve(bytes, &f.file.media_type, &crate::files::disposition(&f.file.original_name, ext, inline)))
+    Ok(crate::files::serve_stored(&f, bytes))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -491,13 +489,7 @@ pub async fn rectification_done(
     Path(id): Path<Uuid>,
     Body(b): Body<RectificationDoneDto>,
 ) -> ApiResult<Json<RectificationDto>> {
-    let r = outcome::finish_rectification(&st.app, &actor, id, &b.note, &ctx).await?;
-    let department = yuanqu_store::identity::department(&st.app.db.conn(), &actor.zone_scope(), r.department_id)
-        .await
-        .map_err(yuanqu_app::AppError::from)?
-        .map(|d| d.name)
-        .unwrap_or_default();
-    Ok(Json(rect_dto(r, department, false)))
+    Ok(Json(outcome::finish_rectification(&st.app, &actor, id, &b.note, &ctx).await?.into()))
 }
 
 // ---------------------------------------------------------------- summary

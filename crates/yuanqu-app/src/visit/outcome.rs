@@ -175,7 +175,7 @@ pub async fn finish_rectification(
     id: Uuid,
     note: &str,
     ctx: &RequestCtx,
-) -> Result<RectificationRow, AppError> {
+) -> Result<super::views::RectificationItem, AppError> {
     actor.require(Permission::VisitManage)?;
     let c = app.db.conn();
     let r = q::rectification(&c, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
@@ -189,9 +189,14 @@ pub async fn finish_rectification(
     if note.chars().count() > 2000 {
         return Err(AppError::field("note", "too_long"));
     }
+    let department = yuanqu_store::identity::department(&c, &actor.zone_scope(), r.department_id)
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default();
     let now = app.now();
     let by = By::from(actor);
-    app.db
+    let row = app
+        .db
         .write(|c| {
             let (by, ctx, r, note) = (by.clone(), ctx.clone(), r.clone(), note.clone());
             Box::pin(async move {
@@ -212,5 +217,7 @@ pub async fn finish_rectification(
                 })
             })
         })
-        .await
+        .await?;
+    // Done: no longer overdue whatever its due day.
+    Ok(super::views::RectificationItem { row, department, overdue: false })
 }
