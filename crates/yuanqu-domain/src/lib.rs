@@ -12,6 +12,7 @@ pub mod industry;
 pub mod phone;
 pub mod scope;
 pub mod stats;
+pub mod supervision;
 pub mod uscc;
 
 pub use id_card::IdCardNo;
