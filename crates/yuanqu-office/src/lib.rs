@@ -179,3 +179,4 @@ mod tests {
 
 #[cfg(test)]
 mod guard_tests;
+pub mod brief;
