@@ -177,6 +177,9 @@ mod tests {
     }
 }
 
+pub mod brief;
 #[cfg(test)]
 mod guard_tests;
-pub mod brief;
+
+#[cfg(test)]
+mod brief_tests;
