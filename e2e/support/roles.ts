@@ -17,12 +17,12 @@ export const ROLE_PERMISSIONS: Record<string, string[]> = {
   zone_leader: [
     'user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload',
     'file.read', 'stats.read', 'economy.read', 'appeal.file', 'appeal.read', 'appeal.lead', 'appeal.configure',
-    'visit.read', 'visit.manage',
+    'visit.read', 'visit.manage', 'supervision.read', 'supervision.manage',
   ],
   department_staff: [
     'department.read', 'park.read', 'enterprise.read', 'enterprise.write', 'token.own', 'file.upload',
     'file.read', 'stats.read', 'stats.review', 'evaluation.manage', 'economy.read', 'appeal.file', 'appeal.read',
-    'appeal.handle', 'visit.read', 'visit.manage',
+    'appeal.handle', 'visit.read', 'visit.manage', 'supervision.read', 'supervision.report',
   ],
   party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload', 'file.read'],
   branch_secretary: ['file.upload', 'file.read'],

@@ -18,6 +18,7 @@ pub mod notify;
 pub mod personal;
 pub mod secret;
 pub mod stats;
+pub mod supervision;
 pub mod visit;
 
 use std::sync::Arc;

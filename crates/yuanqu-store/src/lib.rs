@@ -18,6 +18,7 @@ pub mod migration;
 pub mod notify;
 pub mod personal;
 pub mod stats;
+pub mod supervision;
 pub mod visit;
 
 use std::future::Future;

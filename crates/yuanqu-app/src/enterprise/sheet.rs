@@ -83,7 +83,7 @@ fn yes_no(v: &str) -> Option<bool> {
 }
 
 /// `2020-05-01`, `2020/5/1`, `2020.5.1`, or an Excel date serial.
-fn date_of(v: &str) -> Option<NaiveDate> {
+pub(crate) fn date_of(v: &str) -> Option<NaiveDate> {
     let v = v.trim();
     for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
         if let Ok(d) = NaiveDate::parse_from_str(v, f) {

@@ -56,10 +56,17 @@ pub enum Permission {
     VisitRead,
     /// Plan and record visits, turn findings into appeals or rectifications, mark them done.
     VisitManage,
+    /// Read key tasks and projects, their lights, reports, briefs, meetings and follow-ups (a
+    /// department: the items it leads or co-handles).
+    SupervisionRead,
+    /// Report progress on one's department's items and mark its follow-ups done.
+    SupervisionReport,
+    /// Keep the key tasks and projects, the light rules and the Saturday meetings (督查室).
+    SupervisionManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 32] = [
+    pub const ALL: [Permission; 35] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -92,6 +99,9 @@ impl Permission {
         Self::NotifyManage,
         Self::VisitRead,
         Self::VisitManage,
+        Self::SupervisionRead,
+        Self::SupervisionReport,
+        Self::SupervisionManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -128,6 +138,9 @@ impl Permission {
             Self::NotifyManage => "notify.manage",
             Self::VisitRead => "visit.read",
             Self::VisitManage => "visit.manage",
+            Self::SupervisionRead => "supervision.read",
+            Self::SupervisionReport => "supervision.report",
+            Self::SupervisionManage => "supervision.manage",
         }
     }
 }
@@ -299,6 +312,8 @@ impl Role {
                 AppealConfigure,
                 VisitRead,
                 VisitManage,
+                SupervisionRead,
+                SupervisionManage,
             ],
             // The economic development department keeps the registry and the statistics.
             Self::DepartmentStaff => &[
@@ -318,6 +333,8 @@ impl Role {
                 AppealHandle,
                 VisitRead,
                 VisitManage,
+                SupervisionRead,
+                SupervisionReport,
             ],
             Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead],
             Self::BranchSecretary | Self::Worker => &[FileUpload, FileRead],

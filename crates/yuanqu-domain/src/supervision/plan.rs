@@ -57,6 +57,12 @@ impl Plan {
         Ok(Self { start, due, milestones })
     }
 
+    /// A straight line from `start` to `due` (no milestones; `due` not before `start`): the plan
+    /// of a stored item whose milestones no longer parse.
+    pub fn straight(start: NaiveDate, due: NaiveDate) -> Self {
+        Self { start, due: due.max(start), milestones: Vec::new() }
+    }
+
     pub fn start(&self) -> NaiveDate {
         self.start
     }

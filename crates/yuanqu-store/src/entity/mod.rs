@@ -1,5 +1,4 @@
 //! SeaORM entities, one per table of the migration set.
-
 pub mod api_token;
 pub mod appeal;
 pub mod appeal_category;
@@ -33,6 +32,16 @@ pub mod stat_report;
 pub mod stat_rollup;
 pub mod stat_rule;
 pub mod stat_target;
+pub mod supervision_follow_up;
+pub mod supervision_item;
+pub mod supervision_item_department;
+pub mod supervision_light;
+pub mod supervision_meeting;
+pub mod supervision_milestone;
+pub mod supervision_plan_month;
+pub mod supervision_report;
+pub mod supervision_report_file;
+pub mod supervision_rules;
 pub mod user;
 pub mod visit;
 pub mod visit_file;
