@@ -18,6 +18,7 @@ pub mod security;
 pub mod sheets;
 pub mod spa;
 pub mod stats;
+pub mod supervision;
 pub mod totp;
 pub mod visit;
 
@@ -136,6 +137,12 @@ impl AppState {
         visit::list_plans, visit::create_plan, visit::list_visits, visit::create_visit, visit::summary,
         visit::get_visit, visit::photo, visit::finding_appeal, visit::finding_rectification,
         visit::rectification_done,
+        supervision::get_rules, supervision::put_rules, supervision::evaluate, supervision::list_items,
+        supervision::create_item, supervision::get_item, supervision::report, supervision::close_item,
+        supervision::raise_problem, supervision::report_file, supervision::import_template, supervision::import,
+        supervision::get_brief, supervision::brief_docx, supervision::brief_xlsx, supervision::list_meetings,
+        supervision::create_meeting, supervision::get_meeting, supervision::list_follow_ups,
+        supervision::follow_up_done, supervision::scoreboard, supervision::dashboard,
         dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -193,6 +200,38 @@ macro_rules! get_ {
     ($h:expr) => {
         on(MethodFilter::GET, $h)
     };
+}
+
+/// The supervision routes (issue 6).
+fn supervision_routes(r: Routes) -> Result<Routes, UndeclaredRoute> {
+    use supervision as s;
+    let r = r.add(Method::GET, "/api/v1/supervision/rules", get_!(s::get_rules).post(s::put_rules))?;
+    let r = r.add(Method::POST, "/api/v1/supervision/rules", MethodRouter::new())?;
+    let r = r.add(Method::POST, "/api/v1/supervision/evaluate", on(MethodFilter::POST, s::evaluate))?;
+    let r = r.add(Method::GET, "/api/v1/supervision/items", get_!(s::list_items).post(s::create_item))?;
+    let r = r.add(Method::POST, "/api/v1/supervision/items", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/supervision/items/{id}", get_!(s::get_item))?;
+    let r = r.add(Method::POST, "/api/v1/supervision/items/{id}/reports", on(MethodFilter::POST, s::report))?;
+    let r = r.add(Method::POST, "/api/v1/supervision/items/{id}/close", on(MethodFilter::POST, s::close_item))?;
+    let r = r.add(Method::POST, "/api/v1/supervision/items/{id}/problems", on(MethodFilter::POST, s::raise_problem))?;
+    let r = r.add(Method::GET, "/api/v1/supervision/items/{id}/files/{file_id}", get_!(s::report_file))?;
+    let r = r.add(Method::GET, "/api/v1/supervision/import/template", get_!(s::import_template))?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/supervision/import",
+        on(MethodFilter::POST, s::import).layer(DefaultBodyLimit::max(sheets::UPLOAD_LIMIT)),
+    )?;
+    let r = r.add(Method::GET, "/api/v1/supervision/brief", get_!(s::get_brief))?;
+    let r = r.add(Method::GET, "/api/v1/supervision/brief/docx", get_!(s::brief_docx))?;
+    let r = r.add(Method::GET, "/api/v1/supervision/brief/xlsx", get_!(s::brief_xlsx))?;
+    let r = r.add(Method::GET, "/api/v1/supervision/meetings", get_!(s::list_meetings).post(s::create_meeting))?;
+    let r = r.add(Method::POST, "/api/v1/supervision/meetings", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/supervision/meetings/{id}", get_!(s::get_meeting))?;
+    let r = r.add(Method::GET, "/api/v1/supervision/follow-ups", get_!(s::list_follow_ups))?;
+    let r =
+        r.add(Method::POST, "/api/v1/supervision/follow-ups/{id}/done", on(MethodFilter::POST, s::follow_up_done))?;
+    let r = r.add(Method::GET, "/api/v1/supervision/scoreboard", get_!(s::scoreboard))?;
+    r.add(Method::GET, "/api/v1/supervision/dashboard", get_!(s::dashboard))
 }
 
 /// Every API route, each checked against the policy table.
@@ -367,6 +406,7 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     )?;
     let r =
         r.add(Method::POST, "/api/v1/rectifications/{id}/done", on(MethodFilter::POST, visit::rectification_done))?;
+    let r = supervision_routes(r)?;
     let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/stats/targets", get_!(dashboard::list_targets).post(dashboard::set_target))?;
     let r = r.add(Method::POST, "/api/v1/stats/targets", MethodRouter::new())?;

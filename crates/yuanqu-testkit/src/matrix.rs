@@ -27,6 +27,9 @@ pub enum Target {
     Webhook,
     Visit,
     Rectification,
+    SupervisionItem,
+    SupervisionMeeting,
+    FollowUp,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -192,7 +195,84 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         target: Target::Rectification,
         body: || json!({"note": "已整改"}),
     },
+    IdOp { method: "GET", path: "/api/v1/supervision/items/{id}", target: Target::SupervisionItem, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/supervision/items/{id}/reports",
+        target: Target::SupervisionItem,
+        body: || json!({"text": "本周完成基础施工", "progress_pct": 30}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/supervision/items/{id}/close",
+        target: Target::SupervisionItem,
+        body: || json!({"note": "已完成"}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/supervision/items/{id}/problems",
+        target: Target::SupervisionItem,
+        body: || json!({"title": "需协调用电", "department_id": Uuid::nil(), "due_on": "2099-12-31"}),
+    },
+    // `{file_id}` is Z2's appeal file; the item is Z2's, so the answer is 404 either way.
+    IdOp {
+        method: "GET",
+        path: "/api/v1/supervision/items/{id}/files/{file_id}",
+        target: Target::SupervisionItem,
+        body: none,
+    },
+    IdOp { method: "GET", path: "/api/v1/supervision/meetings/{id}", target: Target::SupervisionMeeting, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/supervision/follow-ups/{id}/done",
+        target: Target::FollowUp,
+        body: || json!({"note": "已落实"}),
+    },
 ];
+
+/// A key task of the tenant's department (started 30 days ago, due in a year) created by its
+/// leader `l`, a report with an attachment by its staff `s`, and a meeting of today with one
+/// decision. Returns the item, the meeting and the decision's follow-up.
+pub async fn supervision_item(
+    t: &TestApp,
+    l: &Session,
+    s: &Session,
+    tenant: &Tenant,
+) -> anyhow::Result<(Uuid, Uuid, Uuid)> {
+    let today = (yuanqu_app::Clock::now(t.clock.as_ref()) + chrono::Duration::hours(8)).date_naive();
+    let r = t
+        .post(
+            "/api/v1/supervision/items",
+            l,
+            json!({"kind": "task", "title": "推进标准厂房建设", "year": 2026, "source": "plan",
+                   "department_id": tenant.department_id, "start_on": today - chrono::Duration::days(30),
+                   "due_on": today + chrono::Duration::days(335)}),
+        )
+        .await;
+    anyhow::ensure!(r.status == StatusCode::CREATED, "item: {}", r.text);
+    let item: Uuid = r.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+    let file = upload(t, s).await?;
+    let rep = t
+        .post(
+            &format!("/api/v1/supervision/items/{item}/reports"),
+            s,
+            json!({"text": "完成场地平整", "progress_pct": 10, "file_ids": [file]}),
+        )
+        .await;
+    anyhow::ensure!(rep.status == StatusCode::CREATED, "report: {}", rep.text);
+    let m = t
+        .post(
+            "/api/v1/supervision/meetings",
+            l,
+            json!({"held_on": today, "title": "党工委扩大会议", "attendees": "党工委委员",
+                   "decisions": [{"title": "协调用电指标", "department_id": tenant.department_id, "due_on": today + chrono::Duration::days(7), "item_id": item}]}),
+        )
+        .await;
+    anyhow::ensure!(m.status == StatusCode::CREATED, "meeting: {}", m.text);
+    let meeting = m.body["meeting"]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+    let follow_up = m.body["decisions"][0]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+    Ok((item, meeting, follow_up))
+}
 
 /// Appeal rules for a tenant: a `land` category (1/3/15 working days) routed to the tenant's
 /// department, and a `labour` one (4 hours / 1 / 5 working days) with no route (a leader
@@ -363,6 +443,10 @@ pub struct World {
     pub z2_visit: Uuid,
     pub z2_finding: Uuid,
     pub z2_rectification: Uuid,
+    /// A key task of Z2 with a report, a meeting and its decision.
+    pub z2_item: Uuid,
+    pub z2_meeting: Uuid,
+    pub z2_follow_up: Uuid,
 }
 
 impl World {
@@ -441,7 +525,11 @@ impl World {
         anyhow::ensure!(w.status == StatusCode::CREATED, "webhook: {}", w.text);
         let z2_webhook = w.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
         let (z2_visit, z2_finding, z2_rectification) = visit_with_findings(&t, &z2_staff, &z2).await?;
+        let (z2_item, z2_meeting, z2_follow_up) = supervision_item(&t, &z2_leader, &z2_staff, &z2).await?;
         Ok(Self {
+            z2_item,
+            z2_meeting,
+            z2_follow_up,
             z2_visit,
             z2_finding,
             z2_rectification,
@@ -505,6 +593,9 @@ impl World {
             Target::Webhook => self.z2_webhook,
             Target::Visit => self.z2_visit,
             Target::Rectification => self.z2_rectification,
+            Target::SupervisionItem => self.z2_item,
+            Target::SupervisionMeeting => self.z2_meeting,
+            Target::FollowUp => self.z2_follow_up,
         }
     }
 
@@ -551,6 +642,11 @@ impl World {
         out.insert(deliveries.clone(), self.t.get(&deliveries, s).await.body);
         let visit = format!("/api/v1/visits/{}", self.z2_visit);
         for p in ["/api/v1/visits?page_size=100", "/api/v1/visit-plans", "/api/v1/visits/summary", &visit] {
+            out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
+        }
+        let item = format!("/api/v1/supervision/items/{}", self.z2_item);
+        let meeting = format!("/api/v1/supervision/meetings/{}", self.z2_meeting);
+        for p in ["/api/v1/supervision/items?page_size=100", "/api/v1/supervision/follow-ups", &item, &meeting] {
             out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
         }
         Value::Object(out)
@@ -624,6 +720,8 @@ impl World {
             self.z2_appeal,
             self.z2_notification,
             self.z2_webhook,
+            self.z2_item,
+            self.z2_follow_up,
         ]
         .iter()
         .map(Uuid::to_string)
@@ -640,6 +738,17 @@ impl World {
         ] {
             let text = self.t.get(p, &self.z1_admin).await.text;
             if let Some(leak) = z2_ids.iter().find(|id| text.contains(id.as_str())) {
+                failures.push(format!("Z1's {p} shows Z2's {leak}"));
+            }
+        }
+        for p in
+            ["/api/v1/supervision/items?page_size=100", "/api/v1/supervision/follow-ups", "/api/v1/supervision/brief"]
+        {
+            let r = self.t.get(p, &self.z1_leader).await;
+            if r.status != StatusCode::OK {
+                failures.push(format!("Z1 leader: {p} → {} {}", r.status, r.text));
+            }
+            if let Some(leak) = z2_ids.iter().find(|id| r.text.contains(id.as_str())) {
                 failures.push(format!("Z1's {p} shows Z2's {leak}"));
             }
         }

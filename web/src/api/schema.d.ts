@@ -1346,6 +1346,332 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/brief": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Saturday brief of a week. */
+        get: operations["get_brief"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/brief/docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brief as a Word document (the format the office circulates). */
+        get: operations["brief_docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/brief/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brief as a workbook. */
+        get: operations["brief_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The supervision dashboard of a year. */
+        get: operations["dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluate this week's lights now (e.g. after changing the rules). */
+        post: operations["evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow-up items in one's scope, by deadline. */
+        get: operations["list_follow_ups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/follow-ups/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a follow-up done (its department or the office); a second time is 409. */
+        post: operations["follow_up_done"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the year's key tasks (all or nothing; errors located by row and column). */
+        post: operations["import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key-task template (.xlsx). */
+        get: operations["import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Key tasks and projects in one's scope: red first, then yellow, then by due date. */
+        get: operations["list_items"];
+        put?: never;
+        /** Add a key task or project. */
+        post: operations["create_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One item's page: departments, milestones, plan, reports, the light of every week, follow-ups. */
+        get: operations["get_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/items/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an item as done. */
+        post: operations["close_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/items/{id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An attachment of a report. */
+        get: operations["report_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/items/{id}/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Raise a problem of an item that needs coordination: a follow-up with an owner and a deadline. */
+        post: operations["raise_problem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/items/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report progress on one of the department's items; the week's light follows at once. */
+        post: operations["report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Saturday meetings, newest first. */
+        get: operations["list_meetings"];
+        put?: never;
+        /** Record a Saturday meeting and its decisions. */
+        post: operations["create_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meeting with its decisions. */
+        get: operations["get_meeting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's light rules. */
+        get: operations["get_rules"];
+        put?: never;
+        /** Save the light rules (checked per field; 412 when someone saved in between). */
+        post: operations["put_rules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/scoreboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The department scoreboard of a year: on time, late, completion rate. */
+        get: operations["scoreboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -2018,6 +2344,47 @@ export interface components {
             checked: number;
             ok: boolean;
         };
+        BriefDto: {
+            by_department: components["schemas"]["DepartmentCountsDto"][];
+            changed: components["schemas"]["BriefItemDto"][];
+            due_next_week: components["schemas"]["BriefItemDto"][];
+            /** @description Follow-ups of earlier meetings: open, or done during the week (the brief opens with them). */
+            follow_ups: components["schemas"]["FollowUpDto"][];
+            /** @description Next week's preview: assessed as of today, not stored. */
+            preview: boolean;
+            projects: components["schemas"]["CountsDto"];
+            projects_behind: components["schemas"]["BriefItemDto"][];
+            red: components["schemas"]["BriefItemDto"][];
+            tasks: components["schemas"]["CountsDto"];
+            totals: components["schemas"]["CountsDto"];
+            /**
+             * Format: date
+             * @description The Saturday reviewed.
+             */
+            week: string;
+            yellow: components["schemas"]["BriefItemDto"][];
+        };
+        BriefItemDto: {
+            /** Format: int64 */
+            actual_to_date_fen?: number | null;
+            code: string;
+            colour: string;
+            department: string;
+            /** Format: date */
+            due_on: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            leader: string;
+            /** Format: int64 */
+            planned_to_date_fen?: number | null;
+            /** @description Last week's colour, if known. */
+            previous?: string | null;
+            /** Format: int32 */
+            progress_pct: number;
+            reasons: components["schemas"]["ReasonDto"][];
+            title: string;
+        };
         CalendarDayDto: {
             /** Format: date */
             day: string;
@@ -2114,6 +2481,16 @@ export interface components {
             reason: string;
             values: components["schemas"]["ValuesInput"];
         };
+        CountsDto: {
+            /** Format: int32 */
+            green: number;
+            /** Format: int32 */
+            red: number;
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            yellow: number;
+        };
         /** @description One delivery of a notice to a webhook. */
         DeliveryDto: {
             /** Format: int32 */
@@ -2148,6 +2525,12 @@ export interface components {
             page_size: number;
             /** Format: int64 */
             total: number;
+        };
+        DepartmentCountsDto: {
+            counts: components["schemas"]["CountsDto"];
+            department: string;
+            /** Format: uuid */
+            department_id: string;
         };
         DepartmentDto: {
             /** Format: uuid */
@@ -2366,6 +2749,13 @@ export interface components {
              */
             min_land_centi_mu: number;
         };
+        EvaluatedDto: {
+            /**
+             * Format: int64
+             * @description Items assessed.
+             */
+            items: number;
+        };
         /** @description An export request (PD-04): a large unmasked export waiting for a second person. */
         ExportRequestDto: {
             /** Format: uuid */
@@ -2499,6 +2889,35 @@ export interface components {
             /** Format: int64 */
             value?: number | null;
         };
+        FollowUpDto: {
+            /** Format: date-time */
+            created_at: string;
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            detail: string;
+            /** Format: date-time */
+            done_at?: string | null;
+            done_note: string;
+            /** Format: date */
+            due_on: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            item_id?: string | null;
+            /** Format: uuid */
+            meeting_id?: string | null;
+            /** @description `decision` (a meeting's) or `problem` (an item's). */
+            origin: string;
+            owner: string;
+            /** Format: uuid */
+            owner_user_id?: string | null;
+            /** @description `open` or `done`. */
+            state: string;
+            title: string;
+            /** Format: int32 */
+            version: number;
+        };
         HandlerDto: {
             department: string;
             /** Format: uuid */
@@ -2606,6 +3025,135 @@ export interface components {
             code: string;
             name: string;
         };
+        ItemDepartmentDto: {
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            /** @description `lead` or `co`. */
+            role: string;
+        };
+        ItemDetailDto: {
+            departments: components["schemas"]["ItemDepartmentDto"][];
+            follow_ups: components["schemas"]["FollowUpDto"][];
+            item: components["schemas"]["ItemDto"];
+            /** @description Every week's light, oldest first. */
+            lights: components["schemas"]["LightDto"][];
+            milestones: components["schemas"]["MilestoneDto"][];
+            planned_by_month: components["schemas"]["PlanMonthDto"][];
+            /** @description Newest first. */
+            reports: components["schemas"]["ProgressReportDto"][];
+        };
+        ItemDto: {
+            category: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            closed_note: string;
+            code: string;
+            /** @description `green`, `yellow` or `red`. */
+            colour: string;
+            /** Format: date */
+            colour_week?: string | null;
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            description: string;
+            /** Format: date */
+            due_on: string;
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            investment_to_date_fen: number;
+            /** @description `task` or `project`. */
+            kind: string;
+            /** Format: date */
+            last_report_on?: string | null;
+            /** Format: uuid */
+            lead_user_id?: string | null;
+            leader: string;
+            owner: string;
+            /** Format: uuid */
+            park_id?: string | null;
+            /** Format: int32 */
+            progress_pct: number;
+            project_type: string;
+            reasons: components["schemas"]["ReasonDto"][];
+            /** @description `plan`, `meeting` or `higher`. */
+            source: string;
+            /** Format: date */
+            source_deadline?: string | null;
+            source_doc: string;
+            stage: string;
+            /** Format: date */
+            start_on: string;
+            /** @description `open` or `closed`. */
+            state: string;
+            title: string;
+            /** Format: int64 */
+            total_investment_fen: number;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+            /** Format: int64 */
+            year_planned_fen: number;
+        };
+        ItemPage: {
+            items: components["schemas"]["ItemDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        LightDto: {
+            colour: string;
+            /** Format: int32 */
+            progress_pct: number;
+            reasons: components["schemas"]["ReasonDto"][];
+            /**
+             * Format: date
+             * @description The week's Saturday.
+             */
+            week: string;
+        };
+        /** @description The light rules (thresholds in points, days and per cent). */
+        LightRulesDto: {
+            /** Format: int32 */
+            investment_red_pct: number;
+            /** Format: int32 */
+            investment_yellow_pct: number;
+            /** @description `yellow` or `red`: the colour of a milestone passed unreached. */
+            milestone_missed: string;
+            /**
+             * Format: int32
+             * @description Red from this many points behind.
+             */
+            red_behind_points: number;
+            /** @description Red returns only to yellow, and only once the gap is made up. */
+            red_until_gap_closed: boolean;
+            /** Format: int32 */
+            report_every_days: number;
+            /** Format: int32 */
+            report_grace_days: number;
+            /**
+             * Format: int32
+             * @description The version read (0 for the defaults); saving with an older one is 412.
+             */
+            version: number;
+            /**
+             * Format: int32
+             * @description Yellow from this many points behind planned-to-date progress (序时进度).
+             */
+            yellow_behind_points: number;
+            /**
+             * Format: int32
+             * @description So many yellow weeks in a row become red (0: never).
+             */
+            yellows_to_red: number;
+        };
         LinkedAppealDto: {
             code: string;
             /** Format: uuid */
@@ -2651,6 +3199,35 @@ export interface components {
             zone_code: string;
             zone_name: string;
         };
+        MeetingDetailDto: {
+            decisions: components["schemas"]["FollowUpDto"][];
+            meeting: components["schemas"]["MeetingDto"];
+        };
+        MeetingDto: {
+            attendees: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            notes: string;
+            title: string;
+            /**
+             * Format: date
+             * @description The Saturday of the week reviewed.
+             */
+            week: string;
+        };
+        MeetingPage: {
+            items: components["schemas"]["MeetingDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         MetricIndicatorsDto: {
             /** @description `output_fen`, `revenue_fen`, … (money in fen). */
             metric: string;
@@ -2670,6 +3247,17 @@ export interface components {
             ytd?: number | null;
             /** Format: int64 */
             ytd_yoy_bp?: number | null;
+        };
+        MilestoneDto: {
+            /** Format: date */
+            due_on: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            reached_on?: string | null;
+            /** Format: int32 */
+            target_pct: number;
+            title: string;
         };
         MonthCategoryDto: {
             category: string;
@@ -2692,6 +3280,10 @@ export interface components {
              * @description Same-caliber (同口径) YoY growth, %.
              */
             yoy_pct?: number | null;
+        };
+        NamedCountsDto: {
+            counts: components["schemas"]["CountsDto"];
+            name: string;
         };
         NewApiTokenDto: components["schemas"]["ApiTokenDto"] & {
             /** @description Shown once: `Authorization: Bearer <secret>`. */
@@ -2764,10 +3356,70 @@ export interface components {
             tags?: string[];
             uscc: string;
         };
+        NewFollowUpDto: {
+            /** Format: uuid */
+            department_id: string;
+            detail?: string;
+            /** Format: date */
+            due_on: string;
+            /**
+             * Format: uuid
+             * @description The item it concerns (a meeting's decision may name one).
+             */
+            item_id?: string | null;
+            /** Format: uuid */
+            owner_user_id?: string | null;
+            title: string;
+        };
         NewIndustryCodeDto: {
             /** @description 3 or 4 digits under a shipped division. */
             code: string;
             name: string;
+        };
+        NewItemDto: {
+            category?: string;
+            co_department_ids?: string[];
+            /** Format: uuid */
+            department_id: string;
+            description?: string;
+            /** Format: date */
+            due_on: string;
+            /** @description `task` or `project`. */
+            kind: string;
+            /** Format: uuid */
+            lead_user_id?: string | null;
+            milestones?: components["schemas"]["NewMilestoneDto"][];
+            project?: components["schemas"]["NewProjectDto"] | null;
+            /** @description `plan`, `meeting` or `higher` (then `source_doc` is required). */
+            source: string;
+            /** Format: date */
+            source_deadline?: string | null;
+            source_doc?: string;
+            /** Format: date */
+            start_on: string;
+            title: string;
+            /** Format: int32 */
+            year: number;
+        };
+        NewMeetingDto: {
+            /** @description Names, as the minutes list them. */
+            attendees: string;
+            /** @description Each decision becomes a follow-up (errors name `decisions[i].field`). */
+            decisions?: components["schemas"]["NewFollowUpDto"][];
+            /** Format: date */
+            held_on: string;
+            notes?: string;
+            title: string;
+        };
+        NewMilestoneDto: {
+            /** Format: date */
+            due_on: string;
+            /**
+             * Format: int64
+             * @description Share of the work done by then, 0–100, rising with the dates.
+             */
+            target_pct: number;
+            title: string;
         };
         NewParkDto: {
             code: string;
@@ -2787,6 +3439,47 @@ export interface components {
             /** Format: date */
             starts_on: string;
             title: string;
+        };
+        NewProgressReportDto: {
+            decrease_reason?: string;
+            /** @description Uploaded files (`POST /files`). */
+            file_ids?: string[];
+            /**
+             * Format: int64
+             * @description A project's investment to date this year (fen).
+             */
+            investment_to_date_fen?: number | null;
+            /**
+             * Format: uuid
+             * @description A milestone of the item reached with this report.
+             */
+            milestone_id?: string | null;
+            /**
+             * Format: int64
+             * @description 0–100; lower than the last report only with `decrease_reason`.
+             */
+            progress_pct: number;
+            /** @description A project's new stage. */
+            stage?: string | null;
+            text: string;
+        };
+        NewProjectDto: {
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            /** @description The owner, when not an enterprise of the zone. */
+            owner?: string;
+            /** Format: uuid */
+            park_id?: string | null;
+            /** @description Twelve months, adding up to `year_planned_fen`. */
+            planned_by_month: number[];
+            /** @description `industrial`, `infrastructure`, `livelihood`, `tourism`, `real_estate`. */
+            project_type: string;
+            /** @description `preparation`, `construction`, `completed`, `production`. */
+            stage: string;
+            /** Format: int64 */
+            total_investment_fen: number;
+            /** Format: int64 */
+            year_planned_fen: number;
         };
         NewReportDto: {
             /**
@@ -2848,6 +3541,9 @@ export interface components {
             /** @description An http or https URL. */
             url: string;
         };
+        NoteDto: {
+            note: string;
+        };
         /** @description One message of my inbox. */
         NotificationDto: {
             body: string;
@@ -2902,6 +3598,12 @@ export interface components {
             /** @description Visited under this plan. */
             visited: boolean;
         };
+        PlanMonthDto: {
+            /** @description `YYYY-MM`. */
+            month: string;
+            /** Format: int64 */
+            planned_fen: number;
+        };
         /** @description RFC 9457 problem details, with Yuanqu's `code`. */
         Problem: {
             allowed?: string[] | null;
@@ -2917,12 +3619,58 @@ export interface components {
             title: string;
             type: string;
         };
+        ProgressReportDto: {
+            /** Format: date-time */
+            created_at: string;
+            decrease_reason: string;
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            file_ids: string[];
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            investment_to_date_fen?: number | null;
+            /** Format: uuid */
+            milestone_id?: string | null;
+            /** Format: int32 */
+            progress_pct: number;
+            /** Format: uuid */
+            reported_by: string;
+            /** Format: date */
+            reported_on: string;
+            reporter: string;
+            text: string;
+            /**
+             * Format: date
+             * @description The Saturday of the report's week.
+             */
+            week: string;
+        };
         ReadAllDto: {
             /**
              * Format: int64
              * @description How many were marked read.
              */
             marked: number;
+        };
+        /** @description Why an item has its colour. */
+        ReasonDto: {
+            /**
+             * @description `behind_plan`, `milestone_missed`, `overdue`, `report_missing`, `investment_behind`,
+             *     `consecutive_yellow`, `gap_not_closed`, `gap_closed`, `completed`, `on_track`.
+             */
+            code: string;
+            colour: string;
+            /** @description A milestone's title. */
+            label?: string | null;
+            /** @description As the office writes it (Chinese). */
+            text: string;
+            /**
+             * Format: int64
+             * @description Points, days or per cent, as the code says.
+             */
+            value?: number | null;
         };
         RectificationDoneDto: {
             /** @description What was done. */
@@ -3158,6 +3906,31 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        ScoreLineDto: {
+            /** Format: int32 */
+            closed_late: number;
+            /** Format: int32 */
+            closed_on_time: number;
+            /** Format: int32 */
+            completion_pct: number;
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            /** Format: int32 */
+            green: number;
+            /** Format: int32 */
+            on_time_pct: number;
+            /** Format: int32 */
+            open_on_time: number;
+            /** Format: int32 */
+            open_overdue: number;
+            /** Format: int32 */
+            red: number;
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            yellow: number;
+        };
         /**
          * @description A sign-in that needs the authenticator code next (`POST /api/v1/auth/totp/verify` within
          *     5 minutes, with this CSRF token).
@@ -3311,6 +4084,28 @@ export interface components {
             change: components["schemas"]["StatusChangeDto"];
             enterprise: components["schemas"]["EnterpriseDto"];
         };
+        SupervisionDashboardDto: {
+            by_category: components["schemas"]["NamedCountsDto"][];
+            by_source: components["schemas"]["NamedCountsDto"][];
+            /** Format: int32 */
+            closed: number;
+            /** Format: int64 */
+            investment_actual_fen: number;
+            /** Format: int64 */
+            investment_planned_to_date_fen: number;
+            /** Format: int64 */
+            investment_planned_year_fen: number;
+            /** Format: int32 */
+            open_follow_ups: number;
+            /** Format: int32 */
+            overdue_follow_ups: number;
+            projects: components["schemas"]["CountsDto"];
+            tasks: components["schemas"]["CountsDto"];
+            /** @description The last twelve weeks. */
+            weeks: components["schemas"]["WeekCountsDto"][];
+            /** Format: int32 */
+            year: number;
+        };
         TargetDto: {
             /** @description `above_output_fen`: 规上工业总产值. */
             metric: string;
@@ -3320,6 +4115,19 @@ export interface components {
             version: number;
             /** Format: int32 */
             year: number;
+        };
+        TaskImportDto: {
+            /** @description The numbers given, in row order. */
+            codes: string[];
+            /** Format: int64 */
+            rows: number;
+        };
+        TaskUpload: {
+            /**
+             * Format: binary
+             * @description The .xlsx or .csv file.
+             */
+            file: string;
         };
         TimelineEventDto: {
             /** Format: date-time */
@@ -3571,6 +4379,11 @@ export interface components {
             kinds?: string[] | null;
             name?: string | null;
             url?: string | null;
+        };
+        WeekCountsDto: {
+            counts: components["schemas"]["CountsDto"];
+            /** Format: date */
+            week: string;
         };
         ZoneSecurityDto: {
             /** @description Staff and administrators must sign in with a second factor. */
@@ -6761,6 +7574,730 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+        };
+    };
+    get_brief: {
+        parameters: {
+            query?: {
+                /** @description A Saturday (default: this week's); at most next week's. */
+                week?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    brief_docx: {
+        parameters: {
+            query?: {
+                /** @description A Saturday (default: this week's); at most next week's. */
+                week?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    brief_xlsx: {
+        parameters: {
+            query?: {
+                /** @description A Saturday (default: this week's); at most next week's. */
+                week?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dashboard: {
+        parameters: {
+            query?: {
+                /** @description Default: this year. */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionDashboardDto"];
+                };
+            };
+        };
+    };
+    evaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatedDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_follow_ups: {
+        parameters: {
+            query?: {
+                /** @description `open` or `done`. */
+                state?: string;
+                item_id?: string;
+                meeting_id?: string;
+                department_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDto"][];
+                };
+            };
+        };
+    };
+    follow_up_done: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["TaskUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskImportDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+        };
+    };
+    list_items: {
+        parameters: {
+            query?: {
+                /** @description `task` or `project`. */
+                kind?: string;
+                /** @description Comma-separated: `red,yellow`. */
+                colour?: string;
+                /** @description Led or co-handled by this department. */
+                department_id?: string;
+                lead_user_id?: string;
+                category?: string;
+                /** @description `plan`, `meeting` or `higher`. */
+                source?: string;
+                /** @description `open` or `closed`. */
+                state?: string;
+                year?: number;
+                /** @description Part of the title or number. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewItemDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetailDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetailDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the stored bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    raise_problem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFollowUpDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewProgressReportDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetailDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_meetings: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingPage"];
+                };
+            };
+        };
+    };
+    create_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMeetingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetailDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetailDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LightRulesDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LightRulesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LightRulesDto"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    scoreboard: {
+        parameters: {
+            query?: {
+                /** @description Default: this year. */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreLineDto"][];
                 };
             };
         };

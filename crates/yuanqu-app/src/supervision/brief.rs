@@ -235,7 +235,7 @@ async fn investments(
 }
 
 /// Names of departments and users of the zone, by id.
-pub(crate) async fn names(app: &App, zone_id: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, AppError> {
+pub async fn names(app: &App, zone_id: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, AppError> {
     let c = app.db.conn();
     let mut out: HashMap<Uuid, String> = yuanqu_store::identity::departments(&c, &yuanqu_domain::Scope::zone(zone_id))
         .await?
@@ -315,5 +315,31 @@ pub fn office(b: &Brief, zone_name: &str, now: chrono::DateTime<chrono::Utc>) ->
                 })
             })
             .collect(),
+    }
+}
+
+/// The brief as a file: `docx` or `xlsx` (bytes, content type, file name).
+pub async fn render(
+    app: &App,
+    actor: &Actor,
+    week: Option<NaiveDate>,
+    format: &str,
+) -> Result<(Vec<u8>, &'static str, String), AppError> {
+    let b = brief(app, actor, week).await?;
+    let zone = yuanqu_store::identity::zone_by_id(&app.db.conn(), actor.zone_id).await?.ok_or(AppError::NotFound)?;
+    let doc = office(&b, &zone.name, app.now());
+    let err = |e: yuanqu_office::brief::BriefError| AppError::Internal(e.to_string());
+    match format {
+        "docx" => Ok((
+            yuanqu_office::brief::docx(&doc).map_err(err)?,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            format!("supervision-brief-{}.docx", b.week),
+        )),
+        "xlsx" => Ok((
+            yuanqu_office::brief::xlsx(&doc).map_err(err)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("supervision-brief-{}.xlsx", b.week),
+        )),
+        _ => Err(AppError::Validation(vec![FieldError::new("format", "invalid")])),
     }
 }

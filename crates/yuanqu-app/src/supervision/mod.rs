@@ -607,3 +607,24 @@ pub async fn report(app: &App, actor: &Actor, id: Uuid, n: NewReport, ctx: &Requ
 pub fn year_of(d: NaiveDate) -> i32 {
     d.year()
 }
+
+/// An attachment of a report on an item the actor may read.
+pub async fn report_file(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    file_id: Uuid,
+) -> Result<(crate::files::StoredFile, Vec<u8>), AppError> {
+    actor.require(Permission::SupervisionRead)?;
+    actor.require(Permission::FileRead)?;
+    if !q::report_file_of(&app.db.conn(), &actor.scope(), id, file_id).await? {
+        return Err(AppError::NotFound);
+    }
+    crate::files::content_for_record(app, actor.zone_id, file_id).await
+}
+
+/// Evaluates the zone's lights now (the office, after changing the rules).
+pub async fn evaluate(app: &App, actor: &Actor) -> Result<usize, AppError> {
+    actor.require(Permission::SupervisionManage)?;
+    lights::evaluate_zone(app, actor.zone_id).await
+}
