@@ -130,6 +130,12 @@ pub async fn extra_user(app: &App, t: &Tenant, login: &str, role: Role) -> anyho
     .await
 }
 
+/// A department staff account of another department of the tenant.
+pub async fn staff_of(app: &App, t: &Tenant, login: &str, department_id: Uuid) -> anyhow::Result<Uuid> {
+    user(app, &Scope::zone(t.zone_id), &setup::cli(t.zone_id), login, Role::DepartmentStaff, Some(department_id), None)
+        .await
+}
+
 /// Both tenants.
 pub async fn two_tenants(app: &App) -> anyhow::Result<(Tenant, Tenant)> {
     Ok((tenant(app, "z1", 1).await?, tenant(app, "z2", 2).await?))

@@ -192,6 +192,9 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
             let started = std::time::Instant::now();
             let n = yuanqu_app::appeal::escalation::sweep(&app).await.map_err(err)?;
             println!("appeal escalation sweep: {n} escalated in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+            let started = std::time::Instant::now();
+            let n = yuanqu_app::supervision::lights::sweep(&app).await.map_err(err)?;
+            println!("supervision lights: {n} items assessed in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
         }
         Cmd::Demo { password, months, appeals, open_share } => {
             let app = open(&cfg).await?;
@@ -319,16 +322,28 @@ async fn serve(cfg: Config) -> Result<()> {
 }
 
 /// The background jobs, run every `every` from the durable schedules in the database (a restart
-/// loses nothing): the appeal escalation sweep.
+/// loses nothing): the appeal escalation sweep; and once a (Beijing) day, the supervision
+/// lights of every open item (idempotent: a restart only runs it again).
 async fn jobs(app: App, every: std::time::Duration) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut lights_day = None;
     loop {
         tick.tick().await;
         match yuanqu_app::appeal::escalation::sweep(&app).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(escalated = n, "appeal escalation sweep"),
             Err(e) => tracing::error!(error = %e, "appeal escalation sweep failed"),
+        }
+        let today = yuanqu_app::enterprise::zone_today(app.now());
+        if lights_day != Some(today) {
+            match yuanqu_app::supervision::lights::sweep(&app).await {
+                Ok(n) => {
+                    lights_day = Some(today);
+                    tracing::info!(items = n, "supervision lights");
+                }
+                Err(e) => tracing::error!(error = %e, "supervision lights failed"),
+            }
         }
     }
 }

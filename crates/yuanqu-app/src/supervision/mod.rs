@@ -216,7 +216,7 @@ pub(crate) fn check(
         errors.push(FieldError::new("lead_user_id", "not_found"));
     }
     if let Some(d) = n.source_deadline
-        && d > n.due_on
+        && n.due_on > d
     {
         errors.push(FieldError::new("due_on", "supervision.after_source_deadline"));
     }
