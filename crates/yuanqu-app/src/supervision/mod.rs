@@ -449,7 +449,7 @@ pub async fn detail(app: &App, actor: &Actor, id: Uuid) -> Result<ItemDetail, Ap
 /// Closes an item as done (a leader's or the office's decision); audited.
 pub async fn close(app: &App, actor: &Actor, id: Uuid, note: &str, ctx: &RequestCtx) -> Result<ItemRow, AppError> {
     actor.require(Permission::SupervisionManage)?;
-    let item = load(app, actor, id).await?;
+    load(app, actor, id).await?;
     let mut errors = Vec::new();
     let note = text_field(&mut errors, "note", note, 500, true);
     if !errors.is_empty() {
@@ -471,7 +471,6 @@ pub async fn close(app: &App, actor: &Actor, id: Uuid, note: &str, ctx: &Request
             })
         })
         .await?;
-    let _ = item;
     load(app, actor, id).await
 }
 
