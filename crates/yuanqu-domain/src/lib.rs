@@ -9,6 +9,7 @@ pub mod files;
 pub mod id_card;
 pub mod identity;
 pub mod industry;
+pub mod party;
 pub mod phone;
 pub mod scope;
 pub mod stats;
