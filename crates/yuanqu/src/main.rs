@@ -32,7 +32,7 @@ enum Cmd {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Run the background jobs once (the appeal escalation sweep) and print what they did; `serve`
+    /// Run the background jobs once (the appeal escalation sweep, the supervision lights) and print what they did; `serve`
     /// runs them every `jobs_interval_secs`.
     Jobs,
     /// Load the demo zone `demo` (5 parks, departments, 1,000 enterprises with monthly statistics, one account per role).
