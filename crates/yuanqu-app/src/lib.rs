@@ -12,6 +12,7 @@ pub mod enterprise;
 pub mod error;
 pub mod evaluation;
 pub mod files;
+pub mod form;
 pub mod idempotency;
 pub mod identity;
 pub mod notify;

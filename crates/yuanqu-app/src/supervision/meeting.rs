@@ -13,6 +13,7 @@ use yuanqu_store::supervision::{self as q, FollowUpFilter, FollowUpRow, MeetingR
 
 use crate::audit::{self, By, Entry};
 use crate::enterprise::zone_today;
+use crate::form::text_field;
 use crate::{Actor, App, AppError, Page, PageReq, RequestCtx, Uuid};
 
 /// A decision or a problem: what, who, by when.
@@ -35,16 +36,6 @@ pub struct NewMeeting {
     pub decisions: Vec<NewFollowUp>,
 }
 
-fn text(errors: &mut Vec<FieldError>, field: &str, v: &str, max: usize, required: bool) -> String {
-    let v = v.trim().to_owned();
-    if v.is_empty() && required {
-        errors.push(FieldError::new(field, "required"));
-    } else if v.chars().count() > max {
-        errors.push(FieldError::new(field, "too_long"));
-    }
-    v
-}
-
 #[expect(clippy::too_many_arguments, reason = "a follow-up's checked fields and where they come from")]
 async fn check_follow_up(
     app: &App,
@@ -57,8 +48,8 @@ async fn check_follow_up(
     meeting_id: Option<Uuid>,
     errors: &mut Vec<FieldError>,
 ) -> Result<FollowUpRow, AppError> {
-    let title = text(errors, &format!("{prefix}title"), &f.title, 200, true);
-    let detail = text(errors, &format!("{prefix}detail"), &f.detail, 2000, false);
+    let title = text_field(errors, &format!("{prefix}title"), &f.title, 200, true);
+    let detail = text_field(errors, &format!("{prefix}detail"), &f.detail, 2000, false);
     if !departments.contains(&f.department_id) {
         errors.push(FieldError::new(format!("{prefix}department_id"), "not_found"));
     }
@@ -108,9 +99,9 @@ pub async fn record(app: &App, actor: &Actor, n: NewMeeting, ctx: &RequestCtx) -
     let now = app.now();
     let today = zone_today(now);
     let mut errors = Vec::new();
-    let title = text(&mut errors, "title", &n.title, 200, true);
-    let attendees = text(&mut errors, "attendees", &n.attendees, 2000, true);
-    let notes = text(&mut errors, "notes", &n.notes, 20000, false);
+    let title = text_field(&mut errors, "title", &n.title, 200, true);
+    let attendees = text_field(&mut errors, "attendees", &n.attendees, 2000, true);
+    let notes = text_field(&mut errors, "notes", &n.notes, 20000, false);
     if n.held_on > today {
         errors.push(FieldError::new("held_on", "date.future"));
     }
@@ -226,7 +217,7 @@ pub async fn finish(app: &App, actor: &Actor, id: Uuid, note: &str, ctx: &Reques
     let c = app.db.conn();
     q::follow_up(&c, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
-    let note = text(&mut errors, "note", note, 500, true);
+    let note = text_field(&mut errors, "note", note, 500, true);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

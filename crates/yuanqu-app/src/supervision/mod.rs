@@ -29,21 +29,12 @@ use yuanqu_store::supervision::{
 
 use crate::audit::{self, By, Entry};
 use crate::enterprise::zone_today;
+use crate::form::text_field;
 use crate::{Actor, App, AppError, Page, PageReq, RequestCtx, Uuid};
 
 /// The UI path of an item.
 pub fn link(id: Uuid) -> String {
     format!("/supervision/items/{id}")
-}
-
-fn text_field(errors: &mut Vec<FieldError>, field: &str, v: &str, max: usize, required: bool) -> String {
-    let v = v.trim().to_owned();
-    if v.is_empty() && required {
-        errors.push(FieldError::new(field, "required"));
-    } else if v.chars().count() > max {
-        errors.push(FieldError::new(field, "too_long"));
-    }
-    v
 }
 
 // ---------------------------------------------------------------- rules

@@ -24,6 +24,7 @@ use yuanqu_store::visit::{self as q, FindingRow, PlanEnterpriseRow, PlanRow, Vis
 
 use crate::audit::{self, By, Entry};
 use crate::enterprise::zone_today;
+use crate::form::text_field;
 use crate::idempotency::{self, Created, Idem};
 use crate::{Actor, App, AppError, RequestCtx, Uuid};
 
@@ -35,16 +36,6 @@ pub const MAX_FINDINGS: usize = 30;
 /// The UI path of a visit.
 pub fn link(id: Uuid) -> String {
     format!("/visits/{id}")
-}
-
-fn text_field(errors: &mut Vec<FieldError>, field: &str, v: &str, max: usize, required: bool) -> String {
-    let v = v.trim().to_owned();
-    if v.is_empty() && required {
-        errors.push(FieldError::new(field, "required"));
-    } else if v.chars().count() > max {
-        errors.push(FieldError::new(field, "too_long"));
-    }
-    v
 }
 
 /// A user of the zone who may lead a visit (any active account of the zone's staff).
