@@ -73,6 +73,14 @@ export const MENU_PERMISSION: Record<string, string> = {
   appealNew: 'appeal.file',
   appealsDashboard: 'appeal.read',
   appealRules: 'appeal.configure',
+  svItems: 'supervision.read',
+  svNew: 'supervision.manage',
+  svBrief: 'supervision.read',
+  svMeetings: 'supervision.read',
+  svFollowUps: 'supervision.read',
+  svScoreboard: 'supervision.read',
+  svDashboard: 'supervision.read',
+  svRules: 'supervision.manage',
 };
 
 /** Menu entries hidden from holders of a permission (enterprise accounts have their own page). */

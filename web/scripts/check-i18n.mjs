@@ -73,6 +73,13 @@ const CODES = [
   'duplicate', 'too_many',
   'webhook.url_invalid', 'webhook.kind_invalid',
   'visit.ends_before_start', 'visit.due_past', 'visit.finding_done', 'visit.rectification_done', 'visit.not_responsible',
+  'supervision.milestone_after_due', 'supervision.milestone_before_start', 'supervision.target_falls',
+  'supervision.due_before_start', 'supervision.after_source_deadline', 'supervision.doc_required',
+  'supervision.twelve_months', 'supervision.plan_sum_mismatch', 'supervision.year_above_total',
+  'supervision.task_has_project', 'supervision.progress_backwards', 'supervision.item_closed',
+  'supervision.report_conflict', 'supervision.follow_up_done', 'supervision.not_saturday', 'supervision.week_in_future',
+  'supervision.due_past', 'supervision.red_not_above_yellow', 'supervision.colour_not_warning',
+  'supervision.milestone_format',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
@@ -82,7 +89,7 @@ const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'dep
   'file.upload', 'file.read', 'zone.security', 'export.approve',
   'stats.read', 'stats.report', 'stats.review', 'evaluation.manage', 'economy.read', 'calendar.manage',
   'appeal.file', 'appeal.read', 'appeal.handle', 'appeal.lead', 'appeal.configure', 'notify.manage',
-  'visit.read', 'visit.manage'];
+  'visit.read', 'visit.manage', 'supervision.read', 'supervision.report', 'supervision.manage'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

@@ -22,6 +22,12 @@ import {
   List,
   PieChart,
   Setting,
+  Flag,
+  Calendar,
+  Finished,
+  Medal,
+  Odometer,
+  Memo,
 } from '@element-plus/icons-vue';
 
 export interface MenuItem {
@@ -99,6 +105,20 @@ export const MENU: MenuGroup[] = [
       { key: 'appealNew', path: '/appeals/new', icon: EditPen, perm: 'appeal.file', staffLabel: 'appealNewStaff' },
       { key: 'appealsDashboard', path: '/appeals/dashboard', icon: PieChart, perm: 'appeal.read', enterprise: false },
       { key: 'appealRules', path: '/appeals/rules', icon: Setting, perm: 'appeal.configure' },
+    ],
+  },
+  {
+    key: 'supervision',
+    icon: Flag,
+    items: [
+      { key: 'svItems', path: '/supervision', icon: List, perm: 'supervision.read' },
+      { key: 'svNew', path: '/supervision/new', icon: EditPen, perm: 'supervision.manage' },
+      { key: 'svBrief', path: '/supervision/brief', icon: Memo, perm: 'supervision.read' },
+      { key: 'svMeetings', path: '/supervision/meetings', icon: Calendar, perm: 'supervision.read' },
+      { key: 'svFollowUps', path: '/supervision/follow-ups', icon: Finished, perm: 'supervision.read' },
+      { key: 'svScoreboard', path: '/supervision/scoreboard', icon: Medal, perm: 'supervision.read' },
+      { key: 'svDashboard', path: '/supervision/dashboard', icon: Odometer, perm: 'supervision.read' },
+      { key: 'svRules', path: '/supervision/rules', icon: Setting, perm: 'supervision.manage' },
     ],
   },
   {

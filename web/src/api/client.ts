@@ -98,6 +98,23 @@ export type AppealCategoryDto = Schemas['CategoryDto'];
 export type AppealRouteDto = Schemas['RouteDto'];
 export type AppealDashboardDto = Schemas['AppealDashboardDto'];
 export type FileDto = Schemas['FileDto'];
+export type SvRulesDto = Schemas['LightRulesDto'];
+export type SvReasonDto = Schemas['ReasonDto'];
+export type SvItemDto = Schemas['ItemDto'];
+export type SvItemPage = Schemas['ItemPage'];
+export type SvItemDetailDto = Schemas['ItemDetailDto'];
+export type SvNewItemDto = Schemas['NewItemDto'];
+export type SvNewReportDto = Schemas['NewProgressReportDto'];
+export type SvFollowUpDto = Schemas['FollowUpDto'];
+export type SvNewFollowUpDto = Schemas['NewFollowUpDto'];
+export type SvBriefDto = Schemas['BriefDto'];
+export type SvBriefItemDto = Schemas['BriefItemDto'];
+export type SvCountsDto = Schemas['CountsDto'];
+export type SvMeetingDto = Schemas['MeetingDto'];
+export type SvMeetingDetailDto = Schemas['MeetingDetailDto'];
+export type SvNewMeetingDto = Schemas['NewMeetingDto'];
+export type SvScoreLineDto = Schemas['ScoreLineDto'];
+export type SvDashboardDto = Schemas['SupervisionDashboardDto'];
 export type FieldError = { field?: string; row?: number; column?: string; code: string };
 
 export const API_BASE = '/api/v1';
@@ -244,6 +261,21 @@ export interface AppealQuery {
   to?: string;
   q?: string;
   sort?: string;
+  page?: number;
+  page_size?: number;
+}
+
+/** The supervision item list's filters. */
+export interface SvItemQuery {
+  kind?: string;
+  colour?: string;
+  department_id?: string;
+  lead_user_id?: string;
+  category?: string;
+  source?: string;
+  state?: string;
+  year?: number;
+  q?: string;
   page?: number;
   page_size?: number;
 }
@@ -444,4 +476,34 @@ export const api = {
     unwrap(client.POST('/api/v1/visits/{id}/findings/{finding_id}/rectification', { params: { path: { id, finding_id } }, body })),
   rectificationDone: (id: string, note: string) =>
     unwrap(client.POST('/api/v1/rectifications/{id}/done', { params: { path: { id } }, body: { note } })),
+
+  // supervision (督查督办)
+  // The API's operation ids `get_rules` and `dashboard` are shared with the appeal module's, so the
+  // generated types of these two paths are the appeal ones: typed by hand here.
+  svRules: () => unwrap(client.GET('/api/v1/supervision/rules')) as unknown as Promise<SvRulesDto>,
+  svSetRules: (body: SvRulesDto) => unwrap(client.POST('/api/v1/supervision/rules', { body })),
+  svEvaluate: () => unwrap(client.POST('/api/v1/supervision/evaluate')),
+  svItems: (query: SvItemQuery) => unwrap(client.GET('/api/v1/supervision/items', { params: { query: clean(query) } })),
+  svCreateItem: (body: SvNewItemDto) => unwrap(client.POST('/api/v1/supervision/items', { body })),
+  svItem: (id: string) => unwrap(client.GET('/api/v1/supervision/items/{id}', { params: { path: { id } } })),
+  svReport: (id: string, body: SvNewReportDto) =>
+    unwrap(client.POST('/api/v1/supervision/items/{id}/reports', { params: { path: { id } }, body })),
+  svClose: (id: string, note: string) =>
+    unwrap(client.POST('/api/v1/supervision/items/{id}/close', { params: { path: { id } }, body: { note } })),
+  svProblem: (id: string, body: SvNewFollowUpDto) =>
+    unwrap(client.POST('/api/v1/supervision/items/{id}/problems', { params: { path: { id } }, body })),
+  svBrief: (week?: string) =>
+    unwrap(client.GET('/api/v1/supervision/brief', { params: { query: week ? { week } : {} } })),
+  svMeetings: (query: { page?: number; page_size?: number } = {}) =>
+    unwrap(client.GET('/api/v1/supervision/meetings', { params: { query: clean(query) } })),
+  svMeeting: (id: string) => unwrap(client.GET('/api/v1/supervision/meetings/{id}', { params: { path: { id } } })),
+  svCreateMeeting: (body: SvNewMeetingDto) => unwrap(client.POST('/api/v1/supervision/meetings', { body })),
+  svFollowUps: (query: { state?: string; item_id?: string; meeting_id?: string; department_id?: string } = {}) =>
+    unwrap(client.GET('/api/v1/supervision/follow-ups', { params: { query: clean(query) } })),
+  svFollowUpDone: (id: string, note: string) =>
+    unwrap(client.POST('/api/v1/supervision/follow-ups/{id}/done', { params: { path: { id } }, body: { note } })),
+  svScoreboard: (year?: number) =>
+    unwrap(client.GET('/api/v1/supervision/scoreboard', { params: { query: year ? { year } : {} } })),
+  svDashboard: (year?: number) =>
+    unwrap(client.GET('/api/v1/supervision/dashboard', { params: { query: (year ? { year } : {}) as never } })) as unknown as Promise<SvDashboardDto>,
 };
