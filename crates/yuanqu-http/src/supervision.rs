@@ -64,7 +64,7 @@ fn rules_dto(r: LightRules, version: i32) -> LightRulesDto {
 }
 
 /// The zone's light rules.
-#[utoipa::path(get, path = "/api/v1/supervision/rules", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/supervision/rules", operation_id = "supervision_get_rules", tag = "supervision",
     responses((status = 200, body = LightRulesDto), (status = 403, body = Problem)))]
 pub async fn get_rules(State(st): State<AppState>, Me(actor): Me) -> ApiResult<Json<LightRulesDto>> {
     let (r, v) = sv::rules(&st.app, &actor).await?;
@@ -72,7 +72,7 @@ pub async fn get_rules(State(st): State<AppState>, Me(actor): Me) -> ApiResult<J
 }
 
 /// Save the light rules (checked per field; 412 when someone saved in between).
-#[utoipa::path(post, path = "/api/v1/supervision/rules", tag = "supervision", request_body = LightRulesDto,
+#[utoipa::path(post, path = "/api/v1/supervision/rules", operation_id = "supervision_put_rules", tag = "supervision", request_body = LightRulesDto,
     responses((status = 200, body = LightRulesDto), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_rules(
     State(st): State<AppState>,
@@ -109,7 +109,7 @@ pub struct EvaluatedDto {
 }
 
 /// Evaluate this week's lights now (e.g. after changing the rules).
-#[utoipa::path(post, path = "/api/v1/supervision/evaluate", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/supervision/evaluate", operation_id = "supervision_evaluate", tag = "supervision",
     responses((status = 200, body = EvaluatedDto), (status = 403, body = Problem)))]
 pub async fn evaluate(State(st): State<AppState>, Me(actor): Me) -> ApiResult<Json<EvaluatedDto>> {
     let n = sv::evaluate(&st.app, &actor).await?;
@@ -262,7 +262,7 @@ async fn names_of(st: &AppState, zone_id: Uuid, ids: Vec<Uuid>) -> ApiResult<Has
 }
 
 /// Key tasks and projects in one's scope: red first, then yellow, then by due date.
-#[utoipa::path(get, path = "/api/v1/supervision/items", tag = "supervision", params(ItemQuery),
+#[utoipa::path(get, path = "/api/v1/supervision/items", operation_id = "supervision_list_items", tag = "supervision", params(ItemQuery),
     responses((status = 200, body = ItemPage), (status = 403, body = Problem)))]
 pub async fn list_items(
     State(st): State<AppState>,
@@ -351,7 +351,7 @@ pub struct NewItemDto {
 }
 
 /// Add a key task or project.
-#[utoipa::path(post, path = "/api/v1/supervision/items", tag = "supervision", request_body = NewItemDto,
+#[utoipa::path(post, path = "/api/v1/supervision/items", operation_id = "supervision_create_item", tag = "supervision", request_body = NewItemDto,
     responses((status = 201, body = ItemDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_item(
     State(st): State<AppState>,
@@ -510,7 +510,7 @@ pub struct ItemDetailDto {
 }
 
 /// One item's page: departments, milestones, plan, reports, the light of every week, follow-ups.
-#[utoipa::path(get, path = "/api/v1/supervision/items/{id}", tag = "supervision", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/api/v1/supervision/items/{id}", operation_id = "supervision_get_item", tag = "supervision", params(("id" = Uuid, Path)),
     responses((status = 200, body = ItemDetailDto), (status = 404, body = Problem)))]
 pub async fn get_item(
     State(st): State<AppState>,
@@ -613,7 +613,7 @@ pub struct NewProgressReportDto {
 }
 
 /// Report progress on one of the department's items; the week's light follows at once.
-#[utoipa::path(post, path = "/api/v1/supervision/items/{id}/reports", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/supervision/items/{id}/reports", operation_id = "supervision_report", tag = "supervision",
     params(("id" = Uuid, Path)), request_body = NewProgressReportDto,
     responses((status = 201, body = ItemDetailDto), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
@@ -644,7 +644,7 @@ pub struct NoteDto {
 }
 
 /// Close an item as done.
-#[utoipa::path(post, path = "/api/v1/supervision/items/{id}/close", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/supervision/items/{id}/close", operation_id = "supervision_close_item", tag = "supervision",
     params(("id" = Uuid, Path)), request_body = NoteDto,
     responses((status = 200, body = ItemDetailDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn close_item(
@@ -683,7 +683,7 @@ fn follow_up_of(b: NewFollowUpDto) -> NewFollowUp {
 }
 
 /// Raise a problem of an item that needs coordination: a follow-up with an owner and a deadline.
-#[utoipa::path(post, path = "/api/v1/supervision/items/{id}/problems", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/supervision/items/{id}/problems", operation_id = "supervision_raise_problem", tag = "supervision",
     params(("id" = Uuid, Path)), request_body = NewFollowUpDto,
     responses((status = 201, body = FollowUpDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn raise_problem(
@@ -699,7 +699,7 @@ pub async fn raise_problem(
 }
 
 /// An attachment of a report.
-#[utoipa::path(get, path = "/api/v1/supervision/items/{id}/files/{file_id}", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/supervision/items/{id}/files/{file_id}", operation_id = "supervision_report_file", tag = "supervision",
     params(("id" = Uuid, Path), ("file_id" = Uuid, Path)),
     responses((status = 200, description = "the stored bytes", content_type = "application/octet-stream"),
         (status = 404, body = Problem)))]
@@ -715,7 +715,7 @@ pub async fn report_file(
 // ---------------------------------------------------------------- import
 
 /// The key-task template (.xlsx).
-#[utoipa::path(get, path = "/api/v1/supervision/import/template", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/supervision/import/template", operation_id = "supervision_import_template", tag = "supervision",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 pub async fn import_template(Me(actor): Me) -> ApiResult<Response> {
     Ok(attachment(sv::sheet::template(&actor)?, XLSX, "key-tasks-template.xlsx"))
@@ -737,7 +737,7 @@ pub struct TaskImportDto {
 }
 
 /// Import the year's key tasks (all or nothing; errors located by row and column).
-#[utoipa::path(post, path = "/api/v1/supervision/import", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/supervision/import", operation_id = "supervision_import", tag = "supervision",
     request_body(content = TaskUpload, content_type = "multipart/form-data"),
     responses((status = 200, body = TaskImportDto), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn import(
@@ -821,7 +821,7 @@ pub struct BriefQuery {
 }
 
 /// The Saturday brief of a week.
-#[utoipa::path(get, path = "/api/v1/supervision/brief", tag = "supervision", params(BriefQuery),
+#[utoipa::path(get, path = "/api/v1/supervision/brief", operation_id = "supervision_get_brief", tag = "supervision", params(BriefQuery),
     responses((status = 200, body = BriefDto), (status = 422, body = Problem)))]
 pub async fn get_brief(
     State(st): State<AppState>,
@@ -866,7 +866,7 @@ pub async fn get_brief(
 }
 
 /// The brief as a Word document (the format the office circulates).
-#[utoipa::path(get, path = "/api/v1/supervision/brief/docx", tag = "supervision", params(BriefQuery),
+#[utoipa::path(get, path = "/api/v1/supervision/brief/docx", operation_id = "supervision_brief_docx", tag = "supervision", params(BriefQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
         (status = 422, body = Problem)))]
 pub async fn brief_docx(State(st): State<AppState>, Me(actor): Me, Query(q): Query<BriefQuery>) -> ApiResult<Response> {
@@ -875,7 +875,7 @@ pub async fn brief_docx(State(st): State<AppState>, Me(actor): Me, Query(q): Que
 }
 
 /// The brief as a workbook.
-#[utoipa::path(get, path = "/api/v1/supervision/brief/xlsx", tag = "supervision", params(BriefQuery),
+#[utoipa::path(get, path = "/api/v1/supervision/brief/xlsx", operation_id = "supervision_brief_xlsx", tag = "supervision", params(BriefQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 422, body = Problem)))]
 pub async fn brief_xlsx(State(st): State<AppState>, Me(actor): Me, Query(q): Query<BriefQuery>) -> ApiResult<Response> {
@@ -925,7 +925,7 @@ pub struct MeetingPageQuery {
 }
 
 /// The Saturday meetings, newest first.
-#[utoipa::path(get, path = "/api/v1/supervision/meetings", tag = "supervision", params(MeetingPageQuery),
+#[utoipa::path(get, path = "/api/v1/supervision/meetings", operation_id = "supervision_list_meetings", tag = "supervision", params(MeetingPageQuery),
     responses((status = 200, body = MeetingPage)))]
 pub async fn list_meetings(
     State(st): State<AppState>,
@@ -963,7 +963,7 @@ pub struct MeetingDetailDto {
 }
 
 /// Record a Saturday meeting and its decisions.
-#[utoipa::path(post, path = "/api/v1/supervision/meetings", tag = "supervision", request_body = NewMeetingDto,
+#[utoipa::path(post, path = "/api/v1/supervision/meetings", operation_id = "supervision_create_meeting", tag = "supervision", request_body = NewMeetingDto,
     responses((status = 201, body = MeetingDetailDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_meeting(
     State(st): State<AppState>,
@@ -992,7 +992,7 @@ async fn meeting_detail(st: &AppState, actor: &yuanqu_app::Actor, id: Uuid) -> A
 }
 
 /// A meeting with its decisions.
-#[utoipa::path(get, path = "/api/v1/supervision/meetings/{id}", tag = "supervision", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/api/v1/supervision/meetings/{id}", operation_id = "supervision_get_meeting", tag = "supervision", params(("id" = Uuid, Path)),
     responses((status = 200, body = MeetingDetailDto), (status = 404, body = Problem)))]
 pub async fn get_meeting(
     State(st): State<AppState>,
@@ -1013,7 +1013,7 @@ pub struct FollowUpQuery {
 }
 
 /// Follow-up items in one's scope, by deadline.
-#[utoipa::path(get, path = "/api/v1/supervision/follow-ups", tag = "supervision", params(FollowUpQuery),
+#[utoipa::path(get, path = "/api/v1/supervision/follow-ups", operation_id = "supervision_list_follow_ups", tag = "supervision", params(FollowUpQuery),
     responses((status = 200, body = Vec<FollowUpDto>)))]
 pub async fn list_follow_ups(
     State(st): State<AppState>,
@@ -1028,7 +1028,7 @@ pub async fn list_follow_ups(
 }
 
 /// Mark a follow-up done (its department or the office); a second time is 409.
-#[utoipa::path(post, path = "/api/v1/supervision/follow-ups/{id}/done", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/supervision/follow-ups/{id}/done", operation_id = "supervision_follow_up_done", tag = "supervision",
     params(("id" = Uuid, Path)), request_body = NoteDto,
     responses((status = 200, body = FollowUpDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn follow_up_done(
@@ -1073,7 +1073,7 @@ pub struct ScoreLineDto {
 }
 
 /// The department scoreboard of a year: on time, late, completion rate.
-#[utoipa::path(get, path = "/api/v1/supervision/scoreboard", tag = "supervision", params(YearQuery),
+#[utoipa::path(get, path = "/api/v1/supervision/scoreboard", operation_id = "supervision_scoreboard", tag = "supervision", params(YearQuery),
     responses((status = 200, body = Vec<ScoreLineDto>)))]
 pub async fn scoreboard(
     State(st): State<AppState>,
@@ -1132,7 +1132,7 @@ pub struct SupervisionDashboardDto {
 }
 
 /// The supervision dashboard of a year.
-#[utoipa::path(get, path = "/api/v1/supervision/dashboard", tag = "supervision", params(YearQuery),
+#[utoipa::path(get, path = "/api/v1/supervision/dashboard", operation_id = "supervision_dashboard", tag = "supervision", params(YearQuery),
     responses((status = 200, body = SupervisionDashboardDto)))]
 pub async fn dashboard(
     State(st): State<AppState>,

@@ -480,7 +480,7 @@ export const api = {
   // supervision (督查督办)
   // The API's operation ids `get_rules` and `dashboard` are shared with the appeal module's, so the
   // generated types of these two paths are the appeal ones: typed by hand here.
-  svRules: () => unwrap(client.GET('/api/v1/supervision/rules')) as unknown as Promise<SvRulesDto>,
+  svRules: () => unwrap(client.GET('/api/v1/supervision/rules')),
   svSetRules: (body: SvRulesDto) => unwrap(client.POST('/api/v1/supervision/rules', { body })),
   svEvaluate: () => unwrap(client.POST('/api/v1/supervision/evaluate')),
   svItems: (query: SvItemQuery) => unwrap(client.GET('/api/v1/supervision/items', { params: { query: clean(query) } })),
@@ -505,5 +505,5 @@ export const api = {
   svScoreboard: (year?: number) =>
     unwrap(client.GET('/api/v1/supervision/scoreboard', { params: { query: year ? { year } : {} } })),
   svDashboard: (year?: number) =>
-    unwrap(client.GET('/api/v1/supervision/dashboard', { params: { query: (year ? { year } : {}) as never } })) as unknown as Promise<SvDashboardDto>,
+    unwrap(client.GET('/api/v1/supervision/dashboard', { params: { query: year ? { year } : {} } })),
 };

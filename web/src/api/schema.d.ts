@@ -1354,7 +1354,7 @@ export interface paths {
             cookie?: never;
         };
         /** The Saturday brief of a week. */
-        get: operations["get_brief"];
+        get: operations["supervision_get_brief"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1371,7 +1371,7 @@ export interface paths {
             cookie?: never;
         };
         /** The brief as a Word document (the format the office circulates). */
-        get: operations["brief_docx"];
+        get: operations["supervision_brief_docx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1388,7 +1388,7 @@ export interface paths {
             cookie?: never;
         };
         /** The brief as a workbook. */
-        get: operations["brief_xlsx"];
+        get: operations["supervision_brief_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1405,7 +1405,7 @@ export interface paths {
             cookie?: never;
         };
         /** The supervision dashboard of a year. */
-        get: operations["dashboard"];
+        get: operations["supervision_dashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1424,7 +1424,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Evaluate this week's lights now (e.g. after changing the rules). */
-        post: operations["evaluate"];
+        post: operations["supervision_evaluate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1439,7 +1439,7 @@ export interface paths {
             cookie?: never;
         };
         /** Follow-up items in one's scope, by deadline. */
-        get: operations["list_follow_ups"];
+        get: operations["supervision_list_follow_ups"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1458,7 +1458,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark a follow-up done (its department or the office); a second time is 409. */
-        post: operations["follow_up_done"];
+        post: operations["supervision_follow_up_done"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1475,7 +1475,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Import the year's key tasks (all or nothing; errors located by row and column). */
-        post: operations["import"];
+        post: operations["supervision_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1490,7 +1490,7 @@ export interface paths {
             cookie?: never;
         };
         /** The key-task template (.xlsx). */
-        get: operations["import_template"];
+        get: operations["supervision_import_template"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1507,10 +1507,10 @@ export interface paths {
             cookie?: never;
         };
         /** Key tasks and projects in one's scope: red first, then yellow, then by due date. */
-        get: operations["list_items"];
+        get: operations["supervision_list_items"];
         put?: never;
         /** Add a key task or project. */
-        post: operations["create_item"];
+        post: operations["supervision_create_item"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,7 +1525,7 @@ export interface paths {
             cookie?: never;
         };
         /** One item's page: departments, milestones, plan, reports, the light of every week, follow-ups. */
-        get: operations["get_item"];
+        get: operations["supervision_get_item"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1544,7 +1544,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close an item as done. */
-        post: operations["close_item"];
+        post: operations["supervision_close_item"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1559,7 +1559,7 @@ export interface paths {
             cookie?: never;
         };
         /** An attachment of a report. */
-        get: operations["report_file"];
+        get: operations["supervision_report_file"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1578,7 +1578,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Raise a problem of an item that needs coordination: a follow-up with an owner and a deadline. */
-        post: operations["raise_problem"];
+        post: operations["supervision_raise_problem"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1595,7 +1595,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Report progress on one of the department's items; the week's light follows at once. */
-        post: operations["report"];
+        post: operations["supervision_report"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1610,10 +1610,10 @@ export interface paths {
             cookie?: never;
         };
         /** The Saturday meetings, newest first. */
-        get: operations["list_meetings"];
+        get: operations["supervision_list_meetings"];
         put?: never;
         /** Record a Saturday meeting and its decisions. */
-        post: operations["create_meeting"];
+        post: operations["supervision_create_meeting"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1628,7 +1628,7 @@ export interface paths {
             cookie?: never;
         };
         /** A meeting with its decisions. */
-        get: operations["get_meeting"];
+        get: operations["supervision_get_meeting"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1645,10 +1645,10 @@ export interface paths {
             cookie?: never;
         };
         /** The zone's light rules. */
-        get: operations["get_rules"];
+        get: operations["supervision_get_rules"];
         put?: never;
         /** Save the light rules (checked per field; 412 when someone saved in between). */
-        post: operations["put_rules"];
+        post: operations["supervision_put_rules"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1663,7 +1663,7 @@ export interface paths {
             cookie?: never;
         };
         /** The department scoreboard of a year: on time, late, completion rate. */
-        get: operations["scoreboard"];
+        get: operations["supervision_scoreboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7578,7 +7578,7 @@ export interface operations {
             };
         };
     };
-    get_brief: {
+    supervision_get_brief: {
         parameters: {
             query?: {
                 /** @description A Saturday (default: this week's); at most next week's. */
@@ -7608,7 +7608,7 @@ export interface operations {
             };
         };
     };
-    brief_docx: {
+    supervision_brief_docx: {
         parameters: {
             query?: {
                 /** @description A Saturday (default: this week's); at most next week's. */
@@ -7638,7 +7638,7 @@ export interface operations {
             };
         };
     };
-    brief_xlsx: {
+    supervision_brief_xlsx: {
         parameters: {
             query?: {
                 /** @description A Saturday (default: this week's); at most next week's. */
@@ -7668,7 +7668,7 @@ export interface operations {
             };
         };
     };
-    dashboard: {
+    supervision_dashboard: {
         parameters: {
             query?: {
                 /** @description Default: this year. */
@@ -7690,7 +7690,7 @@ export interface operations {
             };
         };
     };
-    evaluate: {
+    supervision_evaluate: {
         parameters: {
             query?: never;
             header?: never;
@@ -7717,7 +7717,7 @@ export interface operations {
             };
         };
     };
-    list_follow_ups: {
+    supervision_list_follow_ups: {
         parameters: {
             query?: {
                 /** @description `open` or `done`. */
@@ -7742,7 +7742,7 @@ export interface operations {
             };
         };
     };
-    follow_up_done: {
+    supervision_follow_up_done: {
         parameters: {
             query?: never;
             header?: never;
@@ -7783,7 +7783,7 @@ export interface operations {
             };
         };
     };
-    import: {
+    supervision_import: {
         parameters: {
             query?: never;
             header?: never;
@@ -7830,7 +7830,7 @@ export interface operations {
             };
         };
     };
-    import_template: {
+    supervision_import_template: {
         parameters: {
             query?: never;
             header?: never;
@@ -7849,7 +7849,7 @@ export interface operations {
             };
         };
     };
-    list_items: {
+    supervision_list_items: {
         parameters: {
             query?: {
                 /** @description `task` or `project`. */
@@ -7894,7 +7894,7 @@ export interface operations {
             };
         };
     };
-    create_item: {
+    supervision_create_item: {
         parameters: {
             query?: never;
             header?: never;
@@ -7933,7 +7933,7 @@ export interface operations {
             };
         };
     };
-    get_item: {
+    supervision_get_item: {
         parameters: {
             query?: never;
             header?: never;
@@ -7962,7 +7962,7 @@ export interface operations {
             };
         };
     };
-    close_item: {
+    supervision_close_item: {
         parameters: {
             query?: never;
             header?: never;
@@ -8003,7 +8003,7 @@ export interface operations {
             };
         };
     };
-    report_file: {
+    supervision_report_file: {
         parameters: {
             query?: never;
             header?: never;
@@ -8034,7 +8034,7 @@ export interface operations {
             };
         };
     };
-    raise_problem: {
+    supervision_raise_problem: {
         parameters: {
             query?: never;
             header?: never;
@@ -8075,7 +8075,7 @@ export interface operations {
             };
         };
     };
-    report: {
+    supervision_report: {
         parameters: {
             query?: never;
             header?: never;
@@ -8124,7 +8124,7 @@ export interface operations {
             };
         };
     };
-    list_meetings: {
+    supervision_list_meetings: {
         parameters: {
             query?: {
                 page?: number;
@@ -8146,7 +8146,7 @@ export interface operations {
             };
         };
     };
-    create_meeting: {
+    supervision_create_meeting: {
         parameters: {
             query?: never;
             header?: never;
@@ -8185,7 +8185,7 @@ export interface operations {
             };
         };
     };
-    get_meeting: {
+    supervision_get_meeting: {
         parameters: {
             query?: never;
             header?: never;
@@ -8214,7 +8214,7 @@ export interface operations {
             };
         };
     };
-    get_rules: {
+    supervision_get_rules: {
         parameters: {
             query?: never;
             header?: never;
@@ -8241,7 +8241,7 @@ export interface operations {
             };
         };
     };
-    put_rules: {
+    supervision_put_rules: {
         parameters: {
             query?: never;
             header?: never;
@@ -8280,7 +8280,7 @@ export interface operations {
             };
         };
     };
-    scoreboard: {
+    supervision_scoreboard: {
         parameters: {
             query?: {
                 /** @description Default: this year. */
