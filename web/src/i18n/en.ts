@@ -133,6 +133,7 @@ const en: Messages = {
   },
   appeal: {
     title: 'Appeal',
+    atLeast: '{n}+ found',
     code: 'No.',
     subject: 'Title',
     category: 'Category',
