@@ -46,11 +46,22 @@ pub async fn send(
     recipients: &[Uuid],
     n: &Notice,
 ) -> Result<(), AppError> {
-    let mut seen = std::collections::BTreeSet::new();
-    let rows: Vec<NotificationRow> = recipients
-        .iter()
-        .filter(|u| seen.insert(**u))
-        .map(|u| NotificationRow {
+    send_many(c, zone_id, now, &[(recipients, n)]).await
+}
+
+/// `send` for many notices of one zone at once (the escalation sweep's batch): the inbox rows
+/// and the deliveries as multi-row inserts, the zone's webhooks read once.
+pub async fn send_many(
+    c: &Conn<'_>,
+    zone_id: Uuid,
+    now: DateTime<Utc>,
+    notices: &[(&[Uuid], &Notice)],
+) -> Result<(), AppError> {
+    let mut rows: Vec<NotificationRow> = Vec::new();
+    let mut told: Vec<(std::collections::BTreeSet<Uuid>, &Notice)> = Vec::new();
+    for (recipients, n) in notices {
+        let mut seen = std::collections::BTreeSet::new();
+        rows.extend(recipients.iter().filter(|u| seen.insert(**u)).map(|u| NotificationRow {
             id: Uuid::now_v7(),
             zone_id,
             user_id: *u,
@@ -62,18 +73,23 @@ pub async fn send(
             ref_id: n.ref_id,
             created_at: now,
             read_at: None,
-        })
-        .collect();
+        }));
+        if !seen.is_empty() {
+            told.push((seen, n));
+        }
+    }
     if rows.is_empty() {
         return Ok(());
     }
     q::insert(c, rows).await?;
     let hooks = q::active_webhooks(c, zone_id).await?;
+    if hooks.is_empty() {
+        return Ok(());
+    }
     let now = micros(now);
-    let deliveries: Vec<DeliveryRow> = hooks
-        .iter()
-        .filter(|h| takes(h, n.kind))
-        .map(|h| {
+    let mut deliveries: Vec<DeliveryRow> = Vec::new();
+    for (seen, n) in told {
+        deliveries.extend(hooks.iter().filter(|h| takes(h, n.kind)).map(|h| {
             let id = Uuid::now_v7();
             let payload = serde_json::json!({
                 "id": id,
@@ -87,8 +103,8 @@ pub async fn send(
                 "created_at": now,
             });
             delivery_row(id, zone_id, h.id, n.kind, &payload, now)
-        })
-        .collect();
+        }));
+    }
     q::insert_deliveries(c, deliveries).await?;
     Ok(())
 }

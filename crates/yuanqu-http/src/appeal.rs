@@ -234,7 +234,10 @@ fn to_json<T: Serialize>(v: T) -> serde_json::Value {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppealPage {
     pub items: Vec<AppealDto>,
+    /// How many appeals match; when `total_exact` is false, at least this many: the count stops
+    /// at 10,000 ("10,000+"), and a text search (`q`) counts only up to the next page.
     pub total: u64,
+    pub total_exact: bool,
     pub page: u64,
     pub page_size: u64,
 }
@@ -299,6 +302,7 @@ pub async fn list_appeals(
     Ok(Json(AppealPage {
         items: p.items.into_iter().map(Into::into).collect(),
         total: p.total,
+        total_exact: p.total_exact,
         page: page.page,
         page_size: page.size,
     }))

@@ -201,3 +201,37 @@ pub(crate) async fn schema_columns(conn: &crate::Conn<'_>) -> crate::Result<Vec<
     let rows = conn.ex().query_all_raw(Statement::from_string(backend, sql)).await?;
     rows.iter().map(|r| Ok((r.try_get::<String>("", "t")?, r.try_get::<String>("", "c")?))).collect()
 }
+
+/// (Placeholders: `?` in order on SQLite, `$n` on PostgreSQL.)
+///
+/// Seconds from `earlier` to `later` (two timestamp expressions) as a double precision number:
+/// SQLite's `julianday` of the stored text, PostgreSQL's epoch of the interval.
+pub(crate) fn seconds_between(
+    engine: Engine,
+    later: sea_orm::sea_query::Expr,
+    earlier: sea_orm::sea_query::Expr,
+) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::Expr;
+    match engine {
+        Engine::Sqlite => Expr::cust_with_exprs("((julianday(?) - julianday(?)) * 86400.0)", [later, earlier]),
+        Engine::Postgres => {
+            Expr::cust_with_exprs("CAST(EXTRACT(EPOCH FROM ($1 - $2)) AS DOUBLE PRECISION)", [later, earlier])
+        }
+    }
+}
+
+/// The integer member `key` (a plain identifier) of a JSON object kept as text, NULL if absent.
+pub(crate) fn json_int(
+    engine: Engine,
+    json_text: sea_orm::sea_query::Expr,
+    key: &'static str,
+) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::Expr;
+    debug_assert!(key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    match engine {
+        Engine::Sqlite => Expr::cust_with_exprs(format!("CAST(json_extract(?, '$.{key}') AS INTEGER)"), [json_text]),
+        Engine::Postgres => {
+            Expr::cust_with_exprs(format!("CAST(CAST($1 AS jsonb) ->> '{key}' AS BIGINT)"), [json_text])
+        }
+    }
+}

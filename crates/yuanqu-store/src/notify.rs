@@ -16,12 +16,12 @@ pub use webhook_delivery::Model as DeliveryRow;
 
 /// Inserts notifications (inside the caller's transaction).
 pub async fn insert(c: &Conn<'_>, rows: Vec<NotificationRow>) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
+    // 500 rows a statement: within both engines' bound-parameter limits.
+    for chunk in rows.chunks(500) {
+        let models: Vec<notification::ActiveModel> =
+            chunk.iter().cloned().map(|r| notification::ActiveModel::from(r).reset_all()).collect();
+        notification::Entity::insert_many(models).exec_without_returning(c.ex()).await?;
     }
-    let models: Vec<notification::ActiveModel> =
-        rows.into_iter().map(|r| notification::ActiveModel::from(r).reset_all()).collect();
-    notification::Entity::insert_many(models).exec_without_returning(c.ex()).await?;
     Ok(())
 }
 
@@ -176,12 +176,11 @@ pub async fn delete_webhook(c: &Conn<'_>, scope: &Scope, id: Uuid) -> Result<boo
 
 /// Enqueues deliveries (inside the caller's transaction).
 pub async fn insert_deliveries(c: &Conn<'_>, rows: Vec<DeliveryRow>) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
+    for chunk in rows.chunks(500) {
+        let models: Vec<webhook_delivery::ActiveModel> =
+            chunk.iter().cloned().map(|r| webhook_delivery::ActiveModel::from(r).reset_all()).collect();
+        webhook_delivery::Entity::insert_many(models).exec_without_returning(c.ex()).await?;
     }
-    let models: Vec<webhook_delivery::ActiveModel> =
-        rows.into_iter().map(|r| webhook_delivery::ActiveModel::from(r).reset_all()).collect();
-    webhook_delivery::Entity::insert_many(models).exec_without_returning(c.ex()).await?;
     Ok(())
 }
 

@@ -2304,8 +2304,13 @@ export interface components {
             page: number;
             /** Format: int64 */
             page_size: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description How many appeals match; when `total_exact` is false, at least this many: the count stops
+             *     at 10,000 ("10,000+"), and a text search (`q`) counts only up to the next page.
+             */
             total: number;
+            total_exact: boolean;
         };
         AppealRulesDto: {
             categories: components["schemas"]["CategoryDto"][];

@@ -329,6 +329,7 @@ const en: Messages = {
   },
   appeal: {
     title: 'Appeal',
+    atLeast: '{n}+ found',
     code: 'No.',
     subject: 'Title',
     category: 'Category',

@@ -327,6 +327,7 @@ export default {
   },
   appeal: {
     title: '诉求',
+    atLeast: '至少 {n} 条',
     code: '编号',
     subject: '标题',
     category: '类别',

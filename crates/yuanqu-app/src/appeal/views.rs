@@ -14,7 +14,7 @@ use yuanqu_store::identity as idq;
 use yuanqu_store::stats::dashboard::names_of;
 
 use super::{load, parties};
-use crate::{Actor, App, AppError, Page, PageReq, Uuid};
+use crate::{Actor, App, AppError, PageReq, Uuid};
 
 /// An appeal with the names a list shows and its light now.
 #[derive(Debug, Clone)]
@@ -88,8 +88,17 @@ pub struct ListQuery {
     pub sort: Option<String>,
 }
 
+/// A page of the list and the total: exact, or (`total_exact` false) a lower bound — the count
+/// stops at [`q::COUNT_CAP`], and a text search counts only up to the next page.
+#[derive(Debug, Clone)]
+pub struct AppealList {
+    pub items: Vec<AppealItem>,
+    pub total: u64,
+    pub total_exact: bool,
+}
+
 /// A page of appeals in the actor's scope under the filters.
-pub async fn list(app: &App, actor: &Actor, lq: ListQuery, page: PageReq) -> Result<Page<AppealItem>, AppError> {
+pub async fn list(app: &App, actor: &Actor, lq: ListQuery, page: PageReq) -> Result<AppealList, AppError> {
     actor.require(Permission::AppealRead)?;
     let mut errors = Vec::new();
     for (i, s) in lq.states.iter().enumerate() {
@@ -137,7 +146,11 @@ pub async fn list(app: &App, actor: &Actor, lq: ListQuery, page: PageReq) -> Res
     let p = q::appeals(&app.db.conn(), &actor.scope(), &f, page).await?;
     let ents: Vec<Uuid> = p.items.iter().map(|r| r.enterprise_id).collect();
     let names = Names::load(app, actor.zone_id, &ents).await?;
-    Ok(Page { total: p.total, items: p.items.into_iter().map(|r| names.item(r, now)).collect() })
+    Ok(AppealList {
+        total: p.total,
+        total_exact: p.exact,
+        items: p.items.into_iter().map(|r| names.item(r, now)).collect(),
+    })
 }
 
 /// One step of the timeline with the actor's name (staff names are shown to the enterprise as
@@ -254,58 +267,59 @@ pub async fn dashboard(
     let scope = actor.scope();
     let names = Names::load(app, actor.zone_id, &[]).await?;
     let open_states: Vec<&str> = State::open().into_iter().map(State::code).collect();
-    let open = q::open_appeals(&c, &scope, &open_states).await?;
-    let mut d = Dashboard { open: open.len() as u64, ..Dashboard::default() };
-    let mut by_dept: BTreeMap<Uuid, (u64, u64, u64)> = BTreeMap::new();
-    for r in &open {
-        let light = light_of(r, now);
-        let e = by_dept.entry(r.department_id.unwrap_or_default()).or_default();
-        e.0 += 1;
-        if light == Light::Red {
-            e.1 += 1;
-            d.late += 1;
-        }
-        if light == Light::Yellow {
-            e.2 += 1;
-        }
+    let mut d = Dashboard::default();
+    // Grouped in the database: a year at 100,000 appeals is a few dozen rows, not the year.
+    for g in q::open_by_department(&c, &scope, &open_states, now).await? {
+        let n = |x: i64| u64::try_from(x).unwrap_or(0);
+        d.open += n(g.open);
+        d.late += n(g.red);
+        let id = g.department_id.unwrap_or_default();
+        let name = if id.is_nil() { "未分拨".to_owned() } else { names.department(id) };
+        d.by_department.push((id, name, n(g.open), n(g.red), n(g.yellow)));
     }
-    d.by_department = by_dept
-        .into_iter()
-        .map(|(id, (o, l, y))| (id, if id.is_nil() { "未分拨".to_owned() } else { names.department(id) }, o, l, y))
-        .collect();
     d.by_department.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
-    let rows = q::received_between(&c, &scope, from, to).await?;
-    d.received = rows.len() as u64;
+    let (bounds, months) = month_buckets(from, to);
+    let final_states: Vec<&str> = State::ALL.into_iter().filter(|s| s.is_final()).map(State::code).collect();
     let mut sums = [(0f64, 0u64); 3];
-    let mut rating_sum = 0i64;
-    for r in &rows {
-        if State::parse(&r.state).is_some_and(State::is_final) {
-            d.closed += 1;
+    for g in q::received_groups(&c, &scope, from, to, &bounds, &final_states).await? {
+        let n = u64::try_from(g.received).unwrap_or(0);
+        d.received += n;
+        d.closed += u64::try_from(g.closed).unwrap_or(0);
+        for (i, (count, secs)) in g.stages.into_iter().enumerate() {
+            sums[i].0 += secs / 3600.0;
+            sums[i].1 += u64::try_from(count).unwrap_or(0);
         }
-        for (i, at) in [r.accepted_at, r.first_answer_at, r.answered_at].into_iter().enumerate() {
-            if let Some(at) = at {
-                sums[i].0 += (at - r.received_at).num_seconds() as f64 / 3600.0;
-                sums[i].1 += 1;
-            }
-        }
-        let month = yuanqu_domain::appeal::sla::local_day(r.received_at).format("%Y-%m").to_string();
-        let cat = names.categories.get(&r.category_id).cloned().unwrap_or_default();
-        *d.by_month.entry(month).or_default().entry(cat).or_default() += 1;
+        let month = usize::try_from(g.bucket).ok().and_then(|b| months.get(b)).cloned().unwrap_or_default();
+        let cat = names.categories.get(&g.category_id).cloned().unwrap_or_default();
+        *d.by_month.entry(month).or_default().entry(cat).or_default() += n;
     }
     // Every rating counts (好差评), also one a reopened appeal was given before its final one.
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    for e in q::events_with_action(&c, actor.zone_id, &ids, "rate").await? {
-        let x: i64 = serde_json::from_str::<serde_json::Value>(&e.data)
-            .ok()
-            .and_then(|v| v["rating"].as_i64())
-            .unwrap_or_default();
-        d.rated += 1;
-        rating_sum += x;
-        if e.to_state == State::Reopened.code() {
-            d.reopened += 1;
-        }
-    }
+    let (rated, rating_sum, reopened) = q::rating_summary(&c, &scope, from, to).await?;
+    d.rated = u64::try_from(rated).unwrap_or(0);
+    d.reopened = u64::try_from(reopened).unwrap_or(0);
     d.avg_hours = sums.map(|(s, n)| (n > 0).then(|| (s / n as f64 * 10.0).round() / 10.0));
-    d.satisfaction_x100 = (d.rated > 0).then(|| rating_sum * 100 / i64::try_from(d.rated).unwrap_or(1));
+    d.satisfaction_x100 = (d.rated > 0).then(|| rating_sum * 100 / rated.max(1));
     Ok(d)
+}
+
+/// The Beijing months `[from, to)` spans: the moments each month after the first begins, and
+/// every month's `YYYY-MM` (one more than the moments).
+fn month_buckets(from: DateTime<Utc>, to: DateTime<Utc>) -> (Vec<DateTime<Utc>>, Vec<String>) {
+    use chrono::{Datelike, NaiveDate};
+    use yuanqu_domain::appeal::sla::{end_of_day, local_day};
+    let first = local_day(from);
+    let mut months = vec![first.format("%Y-%m").to_string()];
+    let mut bounds = Vec::new();
+    let (mut y, mut m) = (first.year(), first.month());
+    loop {
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        let Some(day) = NaiveDate::from_ymd_opt(y, m, 1) else { break };
+        let start = end_of_day(day.pred_opt().unwrap_or(day));
+        if start >= to {
+            break;
+        }
+        bounds.push(start);
+        months.push(day.format("%Y-%m").to_string());
+    }
+    (bounds, months)
 }

@@ -14,6 +14,7 @@ mod m0008_calendar;
 mod m0009_appeal;
 mod m0010_webhook;
 mod m0011_visit;
+mod m0012_appeal_indexes;
 mod m0013_supervision;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_appeal::Migration),
             Box::new(m0010_webhook::Migration),
             Box::new(m0011_visit::Migration),
+            Box::new(m0012_appeal_indexes::Migration),
             Box::new(m0013_supervision::Migration),
         ]
     }
