@@ -328,7 +328,11 @@ pub async fn appeals(c: &Conn<'_>, scope: &Scope, f: &AppealFilter, page: PageRe
             .all(c.ex())
             .await?
     };
-    let (total, exact) = if text && !(items.is_empty() && offset > 0) {
+    let (total, exact) = if let Some(d) = only_handled_by(scope, f) {
+        // The department view unfiltered: its handler rows, one per appeal, from the index.
+        items.truncate(usize::try_from(page.size).unwrap_or(usize::MAX));
+        handler_count(c, scope.zone_id(), d, COUNT_CAP).await?
+    } else if text && !(items.is_empty() && offset > 0) {
         let more = items.len() as u64 > page.size;
         items.truncate(usize::try_from(page.size).unwrap_or(usize::MAX));
         (offset + items.len() as u64 + u64::from(more), !more)
@@ -337,6 +341,48 @@ pub async fn appeals(c: &Conn<'_>, scope: &Scope, f: &AppealFilter, page: PageRe
         capped_count(c, cond, COUNT_CAP).await?
     };
     Ok(AppealPage { items, total, exact })
+}
+
+/// The department a list is "everything handled by" when nothing else filters it (the department
+/// view as it opens): its count is that of the department's handler rows.
+fn only_handled_by(scope: &Scope, f: &AppealFilter) -> Option<Uuid> {
+    let d = f.handled_by?;
+    let in_scope = match scope.data() {
+        DataScope::Zone => true,
+        DataScope::Departments(ids) => ids.contains(&d),
+        _ => false,
+    };
+    let unfiltered = f.states.is_empty()
+        && f.light.is_none()
+        && f.category_id.is_none()
+        && f.department_id.is_none()
+        && f.park_id.is_none()
+        && f.enterprise_id.is_none()
+        && f.received_from.is_none()
+        && f.received_to.is_none()
+        && text_of(f).is_none();
+    (in_scope && unfiltered).then_some(d)
+}
+
+/// A department's handler rows (one per appeal it leads or co-handles), counted up to `cap`.
+async fn handler_count(c: &Conn<'_>, zone_id: Uuid, department_id: Uuid, cap: u64) -> Result<(u64, bool)> {
+    use sea_orm::sea_query::{Alias, Func};
+    let inner = Query::select()
+        .expr(Expr::val(1))
+        .from(appeal_handler::Entity)
+        .and_where(appeal_handler::Column::ZoneId.eq(zone_id))
+        .and_where(appeal_handler::Column::DepartmentId.eq(department_id))
+        .limit(cap + 1)
+        .to_owned();
+    let mut q = Query::select();
+    q.expr_as(Func::count(Expr::val(1)), Alias::new("n")).from_subquery(inner, Alias::new("t"));
+    let stmt = c.ex().get_database_backend().build(&q);
+    let n: i64 = match c.ex().query_one_raw(stmt).await? {
+        Some(r) => r.try_get("", "n")?,
+        None => 0,
+    };
+    let n = u64::try_from(n).unwrap_or(0);
+    Ok(if n > cap { (cap, false) } else { (n, true) })
 }
 
 /// How many rows matching `cond` have a deadline (a `sort=due` page past all of them).
@@ -426,7 +472,7 @@ pub async fn received_groups(
     let engine = c.engine();
     let f = AppealFilter { received_from: Some(from), received_to: Some(to), ..AppealFilter::default() };
     let bucket: Expr = match bounds.split_first() {
-        None => Expr::val(0).into(),
+        None => Expr::val(0),
         Some((first, rest)) => {
             let mut case = Expr::case(Expr::col(A::ReceivedAt).lt(*first), 0);
             for (i, b) in rest.iter().enumerate() {
@@ -436,8 +482,7 @@ pub async fn received_groups(
         }
     };
     let finals: Vec<String> = final_states.iter().map(|s| (*s).to_owned()).collect();
-    let since =
-        |col: A| crate::dialect::seconds_between(engine, Expr::col(col).into(), Expr::col(A::ReceivedAt).into());
+    let since = |col: A| crate::dialect::seconds_between(engine, Expr::col(col), Expr::col(A::ReceivedAt));
     let inner = appeal::Entity::find()
         .select_only()
         .column(A::CategoryId)
@@ -460,7 +505,8 @@ pub async fn received_groups(
     };
     let mut q = Query::select();
     q.expr_as(col("category_id"), Alias::new("category_id"))
-        .expr_as(col("b"), Alias::new("bucket"))
+        // BIGINT on both engines (PostgreSQL types the CASE as the integer parameters' int4).
+        .expr_as(Func::cast_as(col("b"), Alias::new("BIGINT")), Alias::new("bucket"))
         .expr_as(Func::count(Expr::val(1)), Alias::new("n"))
         .expr_as(isum("cl"), Alias::new("closed"))
         .expr_as(Func::count(col("s0")), Alias::new("n0"))
@@ -503,7 +549,7 @@ pub async fn rating_summary(
     let f = AppealFilter { received_from: Some(from), received_to: Some(to), ..AppealFilter::default() };
     let ids =
         appeal::Entity::find().select_only().column(appeal::Column::Id).filter(filter_cond(scope, &f)).into_query();
-    let rating = crate::dialect::json_int(c.engine(), Expr::col(E::Data).into(), "rating");
+    let rating = crate::dialect::json_int(c.engine(), Expr::col(E::Data), "rating");
     let sum =
         Expr::from(Func::cast_as(Func::coalesce([Expr::from(Func::sum(rating)), Expr::val(0)]), Alias::new("BIGINT")));
     let reopened = Condition::all().add(E::ToState.eq("reopened"));
@@ -556,7 +602,7 @@ pub async fn due_for_escalation(c: &Conn<'_>, now: DateTime<Utc>, limit: u64) ->
 pub async fn lock_appeals(c: &Conn<'_>, ids: &[Uuid]) -> Result<()> {
     for chunk in ids.chunks(500) {
         appeal::Entity::update_many()
-            .col_expr(appeal::Column::Version, Expr::col(appeal::Column::Version).into())
+            .col_expr(appeal::Column::Version, Expr::col(appeal::Column::Version))
             .filter(appeal::Column::Id.is_in(chunk.to_vec()))
             .exec(c.ex())
             .await?;

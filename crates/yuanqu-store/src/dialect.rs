@@ -36,6 +36,10 @@ pub(crate) fn configure(engine: Engine, opts: &mut ConnectOptions) {
                 .foreign_keys(true)
                 .busy_timeout(std::time::Duration::from_secs(5))
                 .create_if_missing(true)
+                // A page cache of up to 64 MiB a connection (the default is 2 MiB): at 100,000
+                // appeals the lists' row look-ups and a sweep batch's index pages stay in memory
+                // instead of being re-read and spilled to the WAL several times a transaction.
+                .pragma("cache_size", "-65536")
         });
     }
 }

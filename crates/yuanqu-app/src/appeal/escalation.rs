@@ -37,8 +37,8 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
         }
         // Calendars and department heads: read once per sweep, outside the transaction.
         for r in &due {
-            if !calendars.contains_key(&r.zone_id) {
-                calendars.insert(r.zone_id, calendar_for(app, r.zone_id, now).await?);
+            if let std::collections::hash_map::Entry::Vacant(v) = calendars.entry(r.zone_id) {
+                v.insert(calendar_for(app, r.zone_id, now).await?);
             }
             if let Some(d) = r.department_id
                 && !heads.contains_key(&d)
@@ -181,8 +181,8 @@ async fn notify(
             match head {
                 Some(h) => vec![h],
                 None => {
-                    if !staff.contains_key(&d) {
-                        staff.insert(d, q::recipients(c, zone_id, Recipients::Departments(&[d])).await?);
+                    if let std::collections::hash_map::Entry::Vacant(v) = staff.entry(d) {
+                        v.insert(q::recipients(c, zone_id, Recipients::Departments(&[d])).await?);
                     }
                     staff.get(&d).cloned().unwrap_or_default()
                 }
