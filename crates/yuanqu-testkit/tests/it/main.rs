@@ -18,6 +18,7 @@ mod security;
 mod sheets;
 mod stats;
 mod store;
+mod supervision_demo;
 mod tenancy;
 mod totp;
 mod visit;
