@@ -121,6 +121,44 @@ pub async fn insert_item(
     Ok(())
 }
 
+/// Bulk loading (the demo and the benchmark): items with their departments, milestones and
+/// monthly plans, many rows per statement, in the caller's transaction. Not for user input.
+pub async fn insert_items_bulk(
+    c: &Conn<'_>,
+    items: &[ItemRow],
+    departments: &[ItemDepartmentRow],
+    milestones: &[MilestoneRow],
+    months: &[PlanMonthRow],
+) -> Result<()> {
+    // Rows per INSERT: under SQLite's 32,766 bound variables for the widest table (36 columns).
+    for chunk in items.chunks(500) {
+        let m: Vec<_> = chunk.iter().cloned().map(|r| r.into_active_model().reset_all()).collect();
+        item::Entity::insert_many(m).exec_without_returning(c.ex()).await?;
+    }
+    for chunk in departments.chunks(1000) {
+        let m: Vec<_> = chunk.iter().cloned().map(|r| r.into_active_model().reset_all()).collect();
+        item_dept::Entity::insert_many(m).exec_without_returning(c.ex()).await?;
+    }
+    for chunk in milestones.chunks(1000) {
+        let m: Vec<_> = chunk.iter().cloned().map(|r| r.into_active_model().reset_all()).collect();
+        milestone::Entity::insert_many(m).exec_without_returning(c.ex()).await?;
+    }
+    for chunk in months.chunks(1000) {
+        let m: Vec<_> = chunk.iter().cloned().map(|r| r.into_active_model().reset_all()).collect();
+        plan_month::Entity::insert_many(m).exec_without_returning(c.ex()).await?;
+    }
+    Ok(())
+}
+
+/// Bulk loading of progress reports (without attachments), in the caller's transaction.
+pub async fn insert_reports_bulk(c: &Conn<'_>, rows: &[ReportRow]) -> Result<()> {
+    for chunk in rows.chunks(1000) {
+        let m: Vec<_> = chunk.iter().cloned().map(|r| r.into_active_model().reset_all()).collect();
+        report::Entity::insert_many(m).exec_without_returning(c.ex()).await?;
+    }
+    Ok(())
+}
+
 /// How many items of a kind the zone has for a year (numbering the next one).
 pub async fn count_items(c: &Conn<'_>, zone_id: Uuid, kind: &str, year: i32) -> Result<u64> {
     Ok(item::Entity::find()

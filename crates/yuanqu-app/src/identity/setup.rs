@@ -117,16 +117,26 @@ pub const DEMO_ACCOUNTS: [(&str, Role, &str); 11] = [
     ("observer", Role::ProvinceObserver, "省商务厅 观察员"),
 ];
 
-/// Loads the demo zone `demo` if it is not there yet. Returns false if it already was.
+/// What the demo loaded, beyond the accounts.
+#[derive(Debug, Clone, Default)]
+pub struct DemoLoaded {
+    /// The key work under supervision, and how long it took to generate and insert.
+    pub supervision: crate::supervision::demo::Seeded,
+    pub supervision_secs: f64,
+}
+
+/// Loads the demo zone `demo` if it is not there yet (with `supervision_years` years of key
+/// tasks and projects). Returns `None` if it already was.
 pub async fn load_demo(
     app: &App,
     password: &str,
     months: i32,
     appeals: usize,
     open_pct: Option<u8>,
-) -> Result<bool, AppError> {
+    supervision_years: u32,
+) -> Result<Option<DemoLoaded>, AppError> {
     if zone(app, "demo").await?.is_some() {
-        return Ok(false);
+        return Ok(None);
     }
     let z = create_zone(app, "demo", "晋江经济开发区（演示）").await?;
     let scope = Scope::zone(z.id);
@@ -185,6 +195,7 @@ pub async fn load_demo(
     };
     let enterprises = crate::demo::load_economy(app, z.id, &parks, &named, &spec, &by).await?.enterprises;
     let (mut staff, mut admin, mut leader, mut ent_user) = (None, None, None, None);
+    let mut reporters = std::collections::HashMap::new();
     for (login, role, display) in DEMO_ACCOUNTS {
         let department_id = match role {
             Role::DepartmentStaff => Some(economy),
@@ -211,6 +222,12 @@ pub async fn load_demo(
             &ctx,
         )
         .await?;
+        // Each department's key-work reports are filed by its own account where it has one.
+        if matches!(role, Role::DepartmentStaff | Role::Inspector | Role::PartyStaff)
+            && let Some(d) = department_id
+        {
+            reporters.entry(d).or_insert(u.id);
+        }
         match role {
             Role::DepartmentStaff => staff = Some(u),
             Role::SystemAdmin => admin = Some(u),
@@ -262,7 +279,17 @@ pub async fn load_demo(
         crate::demo::publish_evaluations(app, &crate::demo::acting_as(&u), &years).await?;
     }
     crate::visit::demo::load(app, z.id).await?;
-    Ok(true)
+    // Key work under supervision: the leader leads it; departments without an account of their
+    // own have the economic development department's staff account file for them.
+    let mut loaded = DemoLoaded::default();
+    if let (Some(l), Some(s)) = (&leader, reporters.get(&economy).copied()) {
+        let started = std::time::Instant::now();
+        let cast = crate::supervision::demo::Cast { leader: l.id, reporters, default_reporter: s };
+        let spec = crate::supervision::demo::Spec { years: supervision_years, ..Default::default() };
+        loaded.supervision = crate::supervision::demo::load(app, z.id, &cast, &spec, &by).await?;
+        loaded.supervision_secs = started.elapsed().as_secs_f64();
+    }
+    Ok(Some(loaded))
 }
 
 /// A made-up but well-formed ID card number for the n-th demo account (region 350582).

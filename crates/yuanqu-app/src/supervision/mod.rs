@@ -8,7 +8,7 @@
 //! assigned to it, and reports progress on them.
 
 pub mod brief;
-
+pub mod demo;
 pub mod lights;
 pub mod meeting;
 pub mod sheet;

@@ -19,6 +19,7 @@ mod sheets;
 mod stats;
 mod store;
 mod supervision;
+mod supervision_demo;
 mod tenancy;
 mod totp;
 mod visit;
