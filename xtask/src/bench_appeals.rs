@@ -25,7 +25,7 @@ use crate::util::{self, header};
 const APPEALS: &str = "100000";
 const OPEN_SHARE: &str = "20";
 const MONTHS: &str = "12";
-const RUNS: usize = 30;
+pub(crate) const RUNS: usize = 30;
 const CLIENTS: usize = 32;
 const FILINGS_EACH: usize = 30;
 /// How far the sweep's clock is moved: every open appeal of the last two days is late by then.
@@ -35,7 +35,7 @@ const LIST_TARGET_MS: f64 = 30.0;
 const SWEEP_TARGET_MS: f64 = 200.0;
 const FILE_TARGET_MS: f64 = 50.0;
 
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(120)))
         .http_status_as_error(false)
@@ -44,7 +44,7 @@ fn agent() -> ureq::Agent {
 }
 
 /// The value at quantile `q` (0..=1) of sorted samples (nearest rank).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
@@ -52,12 +52,12 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn sorted(mut v: Vec<f64>) -> Vec<f64> {
+pub(crate) fn sorted(mut v: Vec<f64>) -> Vec<f64> {
     v.sort_by(f64::total_cmp);
     v
 }
 
-fn time_get(a: &ureq::Agent, base: &str, token: Option<&str>, path: &str) -> Result<f64> {
+pub(crate) fn time_get(a: &ureq::Agent, base: &str, token: Option<&str>, path: &str) -> Result<f64> {
     let mut req = a.get(format!("{base}{path}"));
     if let Some(t) = token {
         req = req.header("Authorization", format!("Bearer {t}"));
@@ -70,14 +70,14 @@ fn time_get(a: &ureq::Agent, base: &str, token: Option<&str>, path: &str) -> Res
     Ok(took)
 }
 
-fn get_json(base: &str, token: &str, path: &str) -> Result<serde_json::Value> {
+pub(crate) fn get_json(base: &str, token: &str, path: &str) -> Result<serde_json::Value> {
     let mut resp = agent().get(format!("{base}{path}")).header("Authorization", format!("Bearer {token}")).call()?;
     ensure!(resp.status().as_u16() == 200, "GET {path} answered {}", resp.status());
     Ok(resp.body_mut().with_config().limit(64 << 20).read_json()?)
 }
 
 /// Three warm-ups, then `RUNS` timed requests; sorted milliseconds.
-fn series(base: &str, token: Option<&str>, path: &str) -> Result<Vec<f64>> {
+pub(crate) fn series(base: &str, token: Option<&str>, path: &str) -> Result<Vec<f64>> {
     let a = agent();
     for _ in 0..3 {
         time_get(&a, base, token, path)?;
@@ -198,7 +198,7 @@ fn file_load(base: &str, token: &str, ents: &[String], category: &str) -> Result
     Ok(Filing { sorted_ms: sorted(all), wall_s: started.elapsed().as_secs_f64() })
 }
 
-fn mark(ok: bool) -> &'static str {
+pub(crate) fn mark(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
 }
 

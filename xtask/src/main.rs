@@ -4,6 +4,7 @@ mod bench;
 mod bench_appeals;
 mod bench_import;
 mod bench_stats;
+mod bench_supervision;
 mod crash;
 mod e2e;
 mod install;
@@ -80,6 +81,9 @@ enum Bench {
     /// Appeals (issue 5): lists and queues on 100,000 appeals, the escalation sweep over 20,000
     /// open ones, filing at 32 concurrent clients, on SQLite (release build).
     Appeals,
+    /// Supervision (issue 6): every colour of ~1,500 key tasks and projects (5 years), the
+    /// Saturday brief as JSON and .docx, the list, scoreboard and dashboard, on SQLite (release build).
+    Supervision,
 }
 
 fn main() -> ExitCode {
@@ -107,6 +111,9 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Bench { what: Bench::Import } => bench_import::cmd_bench_import().map(|()| ExitCode::SUCCESS),
         Command::Bench { what: Bench::Stats } => bench_stats::cmd_bench_stats().map(|()| ExitCode::SUCCESS),
         Command::Bench { what: Bench::Appeals } => bench_appeals::cmd_bench_appeals().map(|()| ExitCode::SUCCESS),
+        Command::Bench { what: Bench::Supervision } => {
+            bench_supervision::cmd_bench_supervision().map(|()| ExitCode::SUCCESS)
+        }
         Command::Openapi => web::cmd_openapi().map(|()| ExitCode::SUCCESS),
         Command::Crash { iterations, writers } => {
             crash::cmd_crash(crash::Opts { iterations, writers }).map(|()| ExitCode::SUCCESS)

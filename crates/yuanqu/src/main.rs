@@ -82,6 +82,15 @@ enum Cmd {
     },
     /// Walk every zone's audit hash chain; exit 1 if any is broken.
     VerifyAudit,
+    /// Benchmark aid: assess every key task and project of a zone (open or closed) for this week
+    /// without writing, `runs` times, printing each run's time.
+    #[command(hide = true)]
+    SupervisionAssess {
+        #[arg(long, default_value = "demo")]
+        zone: String,
+        #[arg(long, default_value_t = 1)]
+        runs: u32,
+    },
     /// Add a data key version (key file) or take the newest one (`YUANQU_DATA_KEY`), then
     /// re-encrypt every encrypted value under it while the server keeps serving.
     RotateKey {
@@ -256,6 +265,18 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
             let r = yuanqu_app::personal::reencrypt_all(&app, batch).await.map_err(err)?;
             let total: u64 = r.per_zone.values().sum();
             println!("re-encrypted {total} values under version {} in {} zones", r.version, r.per_zone.len());
+        }
+        Cmd::SupervisionAssess { zone, runs } => {
+            let app = open(&cfg).await?;
+            let z = setup::zone(&app, &zone).await.map_err(err)?.ok_or_else(|| anyhow::anyhow!("no zone `{zone}`"))?;
+            for _ in 0..runs {
+                let started = std::time::Instant::now();
+                let (n, open) = yuanqu_app::supervision::lights::assess_all(&app, z.id).await.map_err(err)?;
+                println!(
+                    "supervision assessment: {n} items ({open} open) in {:.2} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
         }
         Cmd::VerifyAudit => {
             let app = open(&cfg).await?;

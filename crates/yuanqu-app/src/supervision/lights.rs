@@ -170,3 +170,17 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
     }
     Ok(n)
 }
+
+/// Assesses every item of a zone, open or closed, as of today for this week, and writes
+/// nothing: what computing every colour costs (`yuanqu supervision-assess`, the benchmark).
+/// Returns the items and how many of them are open.
+pub async fn assess_all(app: &App, zone_id: Uuid) -> Result<(usize, usize), AppError> {
+    let (rules, _) = super::load_rules(app, zone_id).await?;
+    let today = zone_today(app.now());
+    let week = sv::review_saturday(today);
+    let c = app.db.conn();
+    let items = q::all_items(&c, &yuanqu_domain::Scope::zone(zone_id), &q::ItemFilter::default()).await?;
+    let open = items.iter().filter(|i| i.state == "open").count();
+    let assessed = assess(&c, zone_id, &rules, week, today.min(week), items).await?;
+    Ok((assessed.len(), open))
+}
