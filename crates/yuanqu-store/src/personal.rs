@@ -11,7 +11,7 @@ use crate::{Conn, Result};
 /// Every encrypted column as (table, column). Each table has `id` and `zone_id`; the zone and
 /// the column name are the ciphertext's associated data. Add a column here when you add one.
 pub const ENCRYPTED_COLUMNS: &[(&str, &str)] =
-    &[("app_user", "id_card_enc"), ("app_user", "totp_secret"), ("webhook", "secret")];
+    &[("app_user", "id_card_enc"), ("app_user", "totp_secret"), ("webhook", "secret"), ("party_member", "id_card_enc")];
 
 /// One encrypted value as stored.
 #[derive(Debug, Clone, FromQueryResult)]

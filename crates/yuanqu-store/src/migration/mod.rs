@@ -16,6 +16,7 @@ mod m0010_webhook;
 mod m0011_visit;
 mod m0012_appeal_indexes;
 mod m0013_supervision;
+mod m0014_party;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_visit::Migration),
             Box::new(m0012_appeal_indexes::Migration),
             Box::new(m0013_supervision::Migration),
+            Box::new(m0014_party::Migration),
         ]
     }
 }
