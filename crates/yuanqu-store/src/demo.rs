@@ -9,7 +9,7 @@ use crate::{Conn, Result};
 /// Rows per INSERT: under SQLite's 32,766 bound variables for the widest table here.
 const CHUNK: usize = 500;
 
-async fn insert_all<E, A>(c: &Conn<'_>, rows: Vec<A>) -> Result<()>
+pub(crate) async fn insert_all<E, A>(c: &Conn<'_>, rows: Vec<A>) -> Result<()>
 where
     E: EntityTrait,
     A: ActiveModelTrait<Entity = E> + Clone + Send,

@@ -54,6 +54,13 @@ enum Cmd {
         /// mostly closed), ending with this one; the benchmark loads 5.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=20))]
         supervision_years: u32,
+        /// Party members of the demo's ~120 party organizations (the benchmark loads 5,000).
+        #[arg(long, default_value_t = 2500, value_parser = clap::value_parser!(u32).range(0..=50_000))]
+        party_members: u32,
+        /// Years of party activities and regular meetings (三会一课), ending today; the
+        /// benchmark loads 5 (0: no party demo).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=20))]
+        party_years: u32,
     },
     /// Manage users from scripts.
     User {
@@ -209,12 +216,18 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
             let n = yuanqu_app::supervision::lights::sweep(&app).await.map_err(err)?;
             println!("supervision lights: {n} items assessed in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
         }
-        Cmd::Demo { password, months, appeals, open_share, supervision_years } => {
+        Cmd::Demo { password, months, appeals, open_share, supervision_years, party_members, party_years } => {
             let app = open(&cfg).await?;
             let password = password.unwrap_or_else(yuanqu_app::secret::random_password);
             let started = std::time::Instant::now();
-            let loaded =
-                setup::load_demo(&app, &password, months, appeals, open_share, supervision_years).await.map_err(err)?;
+            let party = yuanqu_app::party_demo::Spec {
+                members: party_members as usize,
+                years: party_years,
+                ..Default::default()
+            };
+            let loaded = setup::load_demo(&app, &password, months, appeals, open_share, supervision_years, party)
+                .await
+                .map_err(err)?;
             if let Some(loaded) = loaded {
                 let sv = &loaded.supervision;
                 println!(
@@ -236,6 +249,30 @@ async fn run(cmd: Cmd, cfg: Config) -> Result<()> {
                     sv.green,
                     sv.yellow,
                     sv.red
+                );
+                let p = &loaded.party;
+                println!(
+                    "(party: {} organizations ({} workshop branches), {} members ({} probationary, {} moved), \
+                     {} red workshops, {} vanguard posts, {} alliances, {} theme activities this year, \
+                     {} study sessions, {} meetings over {} year(s) with {} attendance rows, {:.1} s; \
+                     this year's branches: {} green, {} yellow, {} red)",
+                    p.orgs,
+                    p.workshop_branches,
+                    p.members,
+                    p.probationary,
+                    p.moves,
+                    p.red_workshops,
+                    p.vanguard_posts,
+                    p.alliances,
+                    p.theme_activities_this_year,
+                    p.study_sessions,
+                    p.meetings,
+                    party_years,
+                    p.attendance,
+                    loaded.party_secs,
+                    p.green,
+                    p.yellow,
+                    p.red
                 );
                 println!("演示园区 Demo zone `demo` loaded. Every demo account's password: {password}");
                 println!("login        role");

@@ -123,10 +123,13 @@ pub struct DemoLoaded {
     /// The key work under supervision, and how long it took to generate and insert.
     pub supervision: crate::supervision::demo::Seeded,
     pub supervision_secs: f64,
+    /// The party building, and how long it took.
+    pub party: crate::party_demo::Seeded,
+    pub party_secs: f64,
 }
 
 /// Loads the demo zone `demo` if it is not there yet (with `supervision_years` years of key
-/// tasks and projects). Returns `None` if it already was.
+/// tasks and projects, and the party building of `party`). Returns `None` if it already was.
 pub async fn load_demo(
     app: &App,
     password: &str,
@@ -134,6 +137,7 @@ pub async fn load_demo(
     appeals: usize,
     open_pct: Option<u8>,
     supervision_years: u32,
+    party: crate::party_demo::Spec,
 ) -> Result<Option<DemoLoaded>, AppError> {
     if zone(app, "demo").await?.is_some() {
         return Ok(None);
@@ -195,6 +199,7 @@ pub async fn load_demo(
     };
     let enterprises = crate::demo::load_economy(app, z.id, &parks, &named, &spec, &by).await?.enterprises;
     let (mut staff, mut admin, mut leader, mut ent_user) = (None, None, None, None);
+    let (mut party_user, mut secretary_user) = (None, None);
     let mut reporters = std::collections::HashMap::new();
     for (login, role, display) in DEMO_ACCOUNTS {
         let department_id = match role {
@@ -233,6 +238,10 @@ pub async fn load_demo(
             Role::SystemAdmin => admin = Some(u),
             Role::ZoneLeader => leader = Some(u),
             Role::Enterprise => ent_user = Some(u),
+            Role::PartyStaff => party_user = Some(u),
+            Role::BranchSecretary => {
+                secretary_user = Some((u.id, display.rsplit(' ').next().unwrap_or(display).to_owned()))
+            }
             _ => {}
         }
     }
@@ -288,6 +297,19 @@ pub async fn load_demo(
         let spec = crate::supervision::demo::Spec { years: supervision_years, ..Default::default() };
         loaded.supervision = crate::supervision::demo::load(app, z.id, &cast, &spec, &by).await?;
         loaded.supervision_secs = started.elapsed().as_secs_f64();
+    }
+    // Party building: the party-work staff account has recorded it; the `secretary` account
+    // leads a workshop branch.
+    if let Some(p) = party_user.filter(|_| party.years > 0 && party.members > 0) {
+        let started = std::time::Instant::now();
+        let cast = crate::party_demo::Cast {
+            staff: p.id,
+            secretary: secretary_user,
+            parks: parks.iter().map(|p| p.0).collect(),
+            enterprises: enterprises.clone(),
+        };
+        loaded.party = crate::party_demo::load(app, z.id, &cast, &party, &by).await?;
+        loaded.party_secs = started.elapsed().as_secs_f64();
     }
     Ok(Some(loaded))
 }
