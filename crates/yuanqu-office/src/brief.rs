@@ -167,7 +167,7 @@ fn counts_sentence(brief: &Brief) -> String {
 // ---------------------------------------------------------------------------------------------
 // Word
 
-mod word {
+pub(crate) mod word {
     use docx_rs::{
         AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Shading, ShdType, Table,
         TableAlignmentType, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
@@ -231,6 +231,14 @@ mod word {
             .keep_next(true)
             .line_spacing(LineSpacing::new().before(240).after(120))
             .add_run(Run::new().add_text(text).fonts(heading_fonts()).size(HEADING))
+    }
+
+    /// A second-level heading (小四 黑体) that stays with what follows it.
+    pub fn subheading(text: &str) -> Paragraph {
+        Paragraph::new()
+            .keep_next(true)
+            .line_spacing(LineSpacing::new().before(200).after(80))
+            .add_run(Run::new().add_text(text).fonts(heading_fonts()).size(BODY))
     }
 
     /// A body paragraph, first line indented by two characters.
@@ -522,7 +530,7 @@ fn w3c_time(generated_at: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Excel
 
-mod excel {
+pub(crate) mod excel {
     use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet};
 
     use super::BriefError;

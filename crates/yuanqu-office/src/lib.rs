@@ -180,6 +180,9 @@ mod tests {
 pub mod brief;
 #[cfg(test)]
 mod guard_tests;
+pub mod party;
 
 #[cfg(test)]
 mod brief_tests;
+#[cfg(test)]
+mod party_tests;
