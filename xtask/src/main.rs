@@ -3,6 +3,7 @@
 mod bench;
 mod bench_appeals;
 mod bench_import;
+mod bench_party;
 mod bench_stats;
 mod bench_supervision;
 mod crash;
@@ -84,6 +85,10 @@ enum Bench {
     /// Supervision (issue 6): every colour of ~1,500 key tasks and projects (5 years), the
     /// Saturday brief as JSON and .docx, the list, scoreboard and dashboard, on SQLite (release build).
     Supervision,
+    /// Party building (issue 7): the compliance view of every branch over a year, the
+    /// organization tree with counts, the dashboard and the member list on ~120 organizations
+    /// with 5,000 members and 5 years of meetings, on SQLite (release build).
+    Party,
 }
 
 fn main() -> ExitCode {
@@ -114,6 +119,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Bench { what: Bench::Supervision } => {
             bench_supervision::cmd_bench_supervision().map(|()| ExitCode::SUCCESS)
         }
+        Command::Bench { what: Bench::Party } => bench_party::cmd_bench_party().map(|()| ExitCode::SUCCESS),
         Command::Openapi => web::cmd_openapi().map(|()| ExitCode::SUCCESS),
         Command::Crash { iterations, writers } => {
             crash::cmd_crash(crash::Opts { iterations, writers }).map(|()| ExitCode::SUCCESS)

@@ -25,6 +25,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
+use yuanqu_domain::party::designation::DEFAULT_TYPES;
 use yuanqu_domain::party::{Colour, MeetingKind, Requirement, compliance};
 use yuanqu_store::enterprise::EnterpriseRow;
 use yuanqu_store::entity::{
@@ -92,33 +93,6 @@ pub struct Seeded {
 
 /// The ID card column of members: the slot and blind index of the members' use case.
 pub const ID_CARD: (&str, &str) = ("party_member", "id_card_enc");
-
-/// The designation types a zone starts with: code, name, criteria, needs a leader, needs a
-/// workshop.
-pub const DESIGNATION_TYPES: [(&str, &str, &str, bool, bool); 4] = [
-    (
-        "red_workshop",
-        "红色车间",
-        "车间党支部班子健全、制度落实；党员示范作用突出，党员先锋岗不少于3个；车间生产、安全、质量指标全面完成；职工满意度高。",
-        false,
-        true,
-    ),
-    (
-        "vanguard_post",
-        "红色先锋岗",
-        "由党员牵头设岗定责、亮身份、作承诺；岗位业绩在车间名列前茅；一年内无安全、质量责任事故。",
-        true,
-        true,
-    ),
-    (
-        "red_site",
-        "红色工地",
-        "项目临时党组织健全；党员带头攻坚克难，工程进度、质量、安全、文明施工达标。",
-        false,
-        false,
-    ),
-    ("red_medical_team", "红色医疗队", "党员医务人员带头深入企业车间开展健康服务，全年服务不少于12次。", false, false),
-];
 
 const SURNAMES: &str = "陈林王黄张李吴蔡施洪许郑刘杨庄苏曾颜周谢柯傅叶邱丁肖尤卢何徐江郭董高彭";
 const GIVEN: &str =
@@ -946,10 +920,13 @@ pub async fn load(app: &App, zone_id: Uuid, cast: &Cast, spec: &Spec, by: &By) -
         }
     }
 
-    // Designation types, then the awards of 21 April (this year's, or last year's before it).
-    let types: Vec<party_designation_type::Model> = DESIGNATION_TYPES
+    // The zone's designation types (the defaults, unless it has its own already), then the
+    // awards of 21 April (this year's, or last year's before it).
+    let existing = yuanqu_store::party::designation_types(&app.db.conn(), zone_id).await?;
+    let new_types: Vec<party_designation_type::Model> = DEFAULT_TYPES
         .iter()
         .enumerate()
+        .filter(|(_, t)| !existing.iter().any(|e| e.code == t.0))
         .map(|(i, (code, name, criteria, leader, workshop))| party_designation_type::Model {
             id: Uuid::now_v7(),
             zone_id,
@@ -961,6 +938,7 @@ pub async fn load(app: &App, zone_id: Uuid, cast: &Cast, spec: &Spec, by: &By) -
             sort: i as i32 + 1,
         })
         .collect();
+    let types: Vec<party_designation_type::Model> = existing.into_iter().chain(new_types.iter().cloned()).collect();
     let type_id = |code: &str| types.iter().find(|t| t.code == code).map(|t| t.id).unwrap_or_default();
     let award_day = {
         let d = ymd(today.year(), 4, 21);
@@ -1054,15 +1032,7 @@ pub async fn load(app: &App, zone_id: Uuid, cast: &Cast, spec: &Spec, by: &By) -
         ));
     }
     if let Some(clinic) = named(&g, "园区社区卫生服务中心党支部") {
-        designations.push(designation(
-            &g,
-            clinic,
-            "red_medical_team",
-            "园区“红医先锋”医疗队".into(),
-            None,
-            "awarded",
-            1,
-        ));
+        designations.push(designation(&g, clinic, "red_medical", "园区“红医先锋”医疗队".into(), None, "awarded", 1));
     }
     // Applications under review: red workshops that are not yet.
     for w in ranked.iter().copied().skip(26).take(3) {
@@ -1178,7 +1148,7 @@ pub async fn load(app: &App, zone_id: Uuid, cast: &Cast, spec: &Spec, by: &By) -
         orgs: g.orgs.into_iter().map(|o| o.row).collect(),
         members,
         moves,
-        designation_types: types,
+        designation_types: new_types,
         designations,
         alliances: alliance_rows,
         alliance_members,
