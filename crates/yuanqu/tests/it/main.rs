@@ -303,10 +303,14 @@ fn audit_retention_below_the_floor_is_refused_at_start() {
 
 /// Every stored ID card ciphertext of the database.
 fn id_card_values(db: &Path) -> Vec<String> {
+    encrypted_values(db, "app_user")
+}
+
+/// Every stored `id_card_enc` ciphertext of a table.
+fn encrypted_values(db: &Path, table: &str) -> Vec<String> {
     tokio_rt().block_on(async {
         let d = yuanqu_store::Db::connect(&format!("sqlite://{}", db.display()), 1).await.unwrap();
-        let v =
-            yuanqu_store::personal::encrypted_batch(&d.conn(), "app_user", "id_card_enc", None, 1000).await.unwrap();
+        let v = yuanqu_store::personal::encrypted_batch(&d.conn(), table, "id_card_enc", None, 10_000).await.unwrap();
         d.close().await.unwrap();
         v.into_iter().map(|v| v.value).collect()
     })
@@ -326,10 +330,13 @@ fn rotate_key_adds_a_version_and_reencrypts_every_value() {
     assert_eq!(before.len(), 11, "every demo account has an ID card number");
     assert!(before.iter().all(|v| v.starts_with("v1:")));
     let out = e.ok(&["rotate-key", "--batch", "4"], None);
-    assert!(out.contains("version 2") && out.contains("re-encrypted 11 values"), "{out}");
+    // The accounts' 11 and the demo's 2,500 party members.
+    assert_eq!(encrypted_values(&e.db(), "party_member").len(), 2_500);
+    assert!(out.contains("version 2") && out.contains("re-encrypted 2511 values"), "{out}");
     let keys = std::fs::read_to_string(&key_file).unwrap();
     assert!(keys.lines().any(|l| l.starts_with("1:")) && keys.lines().any(|l| l.starts_with("2:")), "{keys}");
     assert!(id_card_values(&e.db()).iter().all(|v| v.starts_with("v2:")));
+    assert!(encrypted_values(&e.db(), "party_member").iter().all(|v| v.starts_with("v2:")));
     assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
     e.ok(&["verify-audit"], None);
 
