@@ -1377,3 +1377,41 @@ pub async fn enterprise(
             .collect(),
     }))
 }
+
+// ---------------------------------------------------------------- exports
+
+/// Members and organizations in the national party-member system's 26-field collection set (full ID numbers; audited).
+#[utoipa::path(get, path = "/api/v1/party/export/national", operation_id = "party_export_national", tag = "party",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, body = Problem)))]
+pub async fn export_national(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+) -> ApiResult<Response> {
+    let bytes = yuanqu_app::party::export::national(&st.app, &actor, &ctx).await?;
+    Ok(attachment(bytes, XLSX, "party-national.xlsx"))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// Default: this year.
+    pub year: Option<i32>,
+}
+
+/// A branch's regular meetings of a year as a Word document.
+#[utoipa::path(get, path = "/api/v1/party/orgs/{id}/meetings/docx", operation_id = "party_meetings_docx", tag = "party",
+    params(("id" = Uuid, Path), YearQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 404, body = Problem)))]
+pub async fn meetings_docx(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    Path(id): Path<Uuid>,
+    Query(q): Query<YearQuery>,
+) -> ApiResult<Response> {
+    let year = q.year.unwrap_or_else(|| yuanqu_app::enterprise::zone_today(st.app.now()).year());
+    let (bytes, name) = yuanqu_app::party::export::meetings_docx(&st.app, &actor, id, year).await?;
+    Ok(attachment(bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", &name))
+}

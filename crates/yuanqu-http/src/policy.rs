@@ -132,6 +132,8 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/api/v1/party/compliance", Perm(PartyRead)),
     r("GET", "/api/v1/party/dashboard", Perm(PartyRead)),
     r("GET", "/api/v1/party/enterprises/{id}", Perm(PartyPublic)),
+    r("GET", "/api/v1/party/export/national", Perm(PartyManage)),
+    r("GET", "/api/v1/party/orgs/{id}/meetings/docx", Perm(PartyRead)),
     r("POST", "/api/v1/supervision/evaluate", Perm(SupervisionManage)),
     r("GET", "/api/v1/supervision/items", Perm(SupervisionRead)),
     r("POST", "/api/v1/supervision/items", Perm(SupervisionManage)),

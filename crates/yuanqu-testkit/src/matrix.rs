@@ -233,6 +233,7 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         body: || json!({"note": "已落实"}),
     },
     IdOp { method: "GET", path: "/api/v1/party/orgs/{id}", target: Target::PartyOrg, body: none },
+    IdOp { method: "GET", path: "/api/v1/party/orgs/{id}/meetings/docx", target: Target::PartyOrg, body: none },
     IdOp {
         method: "PATCH",
         path: "/api/v1/party/orgs/{id}",

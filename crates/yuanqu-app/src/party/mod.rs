@@ -10,6 +10,7 @@
 
 pub mod activities;
 pub mod designations;
+pub mod export;
 pub mod members;
 pub mod views;
 
@@ -259,6 +260,7 @@ fn check_org(
     let workshop = text_field(&mut errors, "workshop", &n.workshop, 100, false);
     let secretary_name = text_field(&mut errors, "secretary_name", &n.secretary_name, 50, false);
     let ty = OrgType::parse(&n.org_type);
+    let cycle = matches!((itself, n.parent_id), (Some(me), Some(p)) if dom::would_cycle(&parents(all), me, p));
     let parent = match n.parent_id {
         Some(p) => match all.iter().find(|o| o.id == p) {
             Some(o) => Some(OrgType::parse(&o.org_type)),
@@ -273,7 +275,7 @@ fn check_org(
         None => errors.push(FieldError::new("org_type", "invalid")),
         Some(t) => {
             let parent_known = n.parent_id.is_none() || parent.is_some();
-            if parent_known && !dom::may_sit_under(t, parent.flatten()) {
+            if parent_known && !cycle && !dom::may_sit_under(t, parent.flatten()) {
                 errors.push(FieldError::new(
                     if n.parent_id.is_none() { "parent_id" } else { "org_type" },
                     if n.parent_id.is_none() { "required" } else { "party.type_under_parent" },
@@ -304,9 +306,7 @@ fn check_org(
     {
         errors.push(FieldError::new("next_election_due", "party.election_order"));
     }
-    if let (Some(me), Some(p)) = (itself, n.parent_id)
-        && dom::would_cycle(&parents(all), me, p)
-    {
+    if cycle {
         errors.push(FieldError::new("parent_id", "party.org_cycle"));
     }
     match (ty, errors.is_empty()) {

@@ -12,6 +12,7 @@ mod evaluation;
 mod files;
 mod notify;
 mod openapi;
+mod party;
 mod personal;
 mod platform;
 mod security;
