@@ -23,23 +23,9 @@ fn at(day: &str) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&day.parse::<NaiveDate>().unwrap().and_hms_opt(1, 0, 0).unwrap())
 }
 
-/// The text of a .docx (its paragraphs and table cells, tags dropped).
+/// The text of a .docx.
 fn docx_text(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    let mut out = String::new();
-    let mut in_tag = false;
-    for ch in xml.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    crate::docx_text(bytes).unwrap()
 }
 
 fn fields(r: &yuanqu_testkit::Res) -> Vec<(String, String)> {
