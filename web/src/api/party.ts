@@ -27,7 +27,7 @@ export interface OrgDto {
   version: number;
 }
 export interface NewOrgDto {
-  parent_id: string;
+  parent_id?: string | null;
   org_type: string;
   name: string;
   enterprise_id?: string | null;
