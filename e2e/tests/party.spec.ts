@@ -1,10 +1,10 @@
 import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from '@playwright/test';
-import { demoPassword, login, runId, screenshot, ZONE } from '../support/app';
+import { login, runId, screenshot } from '../support/app';
 
 /**
  * Issue 7 — party building (党建), "Done when 1":
  * (a) party-work staff (`party`) create a workshop branch (车间党支部) of 恒安食品有限公司, founded a
- *     year ago, with the demo `secretary` as its secretary, and add two members;
+ *     year ago, with the demo `secretary` account as its secretary, and add two members;
  * (b) the 三会一课 view shows the new branch red for last month;
  * (c) `secretary` records a 支部委员会 meeting held last month, with attendance, in the form;
  * (d) the branch (its secretary) applies for 红色车间; `party` awards it with a certificate number;
@@ -14,6 +14,8 @@ import { demoPassword, login, runId, screenshot, ZONE } from '../support/app';
  */
 
 const ENTERPRISE = '恒安食品有限公司';
+/** The display name of the demo `secretary` account. */
+const SECRETARY_ACCOUNT = '支部书记 施建军';
 
 function zoneDay(offsetDays = 0): string {
   const d = new Date(Date.now() + offsetDays * 86_400_000);
@@ -92,14 +94,14 @@ test.describe.serial('party building: a workshop branch meets, is awarded 红色
     if (!savedRules) return;
     const page = await session(browser, 'party');
     const now = (await (await page.request.get('/api/v1/party/rules')).json()) as Rules;
-    await page.request.put('/api/v1/party/rules', {
+    await page.request.post('/api/v1/party/rules', {
       headers: { 'X-CSRF-Token': await csrf(page.request) },
       data: { requirements: savedRules.requirements, yellow_pct: savedRules.yellow_pct, version: now.version },
     });
     await page.context().close();
   });
 
-  test('(a) party staff create a workshop branch of 恒安食品 and add two members', async ({ page, browser }) => {
+  test('(a) party staff create a workshop branch of 恒安食品 and add two members', async ({ page }) => {
     await login(page, 'party');
     await expect(page.getByTestId('group-party')).toBeVisible();
     await page.getByTestId('menu-partyOrgs').click();
@@ -118,7 +120,9 @@ test.describe.serial('party building: a workshop branch meets, is awarded 红色
     await page.keyboard.type('恒安食品');
     await page.getByRole('option', { name: ENTERPRISE, exact: true }).click();
     await input(page, 'party-org-workshop').fill(workshop);
-    await input(page, 'party-org-secretary').fill('王秀兰');
+    // The demo branch-secretary account (`secretary`), picked from /party/secretaries.
+    await choose(page, page.getByTestId('party-org-secretary-user'), SECRETARY_ACCOUNT);
+    await expect(input(page, 'party-org-secretary')).toHaveValue('施建军');
     await setDate(dialog, page, /^\*?成立日期$/, zoneDay(-365));
     await page.getByTestId('party-org-save').click();
     await expect(dialog).toBeHidden();
@@ -127,38 +131,11 @@ test.describe.serial('party building: a workshop branch meets, is awarded 红色
     await expect(page.getByTestId('party-org-type-name')).toHaveText('车间党支部');
     orgId = page.url().split('/').pop()!;
 
-    // The secretary's user account: party staff may not read the user list, so the form has no
-    // user picker; the link is made through the API with the id `secretary` reads from /auth/me.
-    const sec = await browser.newContext();
-    const signIn = await sec.request.post('/api/v1/auth/login', { data: { zone: ZONE, login: 'secretary', password: demoPassword() } });
-    expect(signIn.ok()).toBeTruthy();
-    const secretaryId = ((await (await sec.request.get('/api/v1/auth/me')).json()) as { id: string }).id;
-    await sec.close();
-    const org = (await (await page.request.get(`/api/v1/party/orgs/${orgId}`)).json()) as { org: Record<string, unknown> & { version: number } };
-    const o = org.org;
-    const linked = await page.request.put(`/api/v1/party/orgs/${orgId}`, {
-      headers: { 'X-CSRF-Token': await csrf(page.request) },
-      data: {
-        parent_id: o.parent_id,
-        org_type: o.org_type,
-        name: o.name,
-        enterprise_id: o.enterprise_id,
-        workshop: o.workshop,
-        secretary_name: o.secretary_name,
-        secretary_user_id: secretaryId,
-        founded_on: o.founded_on,
-        last_election_on: o.last_election_on ?? null,
-        next_election_due: o.next_election_due ?? null,
-        version: o.version,
-      },
-    });
-    expect(linked.status(), await linked.text()).toBe(200);
-
     // The demo zone requires several kinds of meeting; the story is about one branch committee
     // meeting, so for a deterministic red → green the rules become "branch committee, monthly,
     // once" (through the API: this is set-up, not what is tested; put back in afterAll).
     savedRules = (await (await page.request.get('/api/v1/party/rules')).json()) as Rules;
-    const setRules = await page.request.put('/api/v1/party/rules', {
+    const setRules = await page.request.post('/api/v1/party/rules', {
       headers: { 'X-CSRF-Token': await csrf(page.request) },
       data: { requirements: [{ kind: 'branch_committee', every: 'month', times: 1 }], yellow_pct: savedRules.yellow_pct, version: savedRules.version },
     });

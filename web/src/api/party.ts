@@ -226,6 +226,16 @@ export interface EnterprisePartyDto {
   designations: HonourDto[];
   activities: { id: string; title: string; kind: string; held_on: string }[];
 }
+export interface DesignationActionDto {
+  action: 'award' | 'return' | 'review' | 'revoke';
+  note: string;
+  awarded_on?: string | null;
+  ceremony?: string;
+  certificate_no?: string;
+  year?: number | null;
+  revoked_on?: string | null;
+  version: number;
+}
 /** A row or column error of the member import (all or nothing). */
 export interface ImportRowError {
   row: number;
@@ -237,11 +247,11 @@ export interface ImportRowError {
 // Untyped until the routes are in openapi.json: openapi-fetch works on any path at run time.
 type Init = { params?: { path?: Record<string, string>; query?: Record<string, unknown> }; body?: unknown };
 type Call = (path: string, init?: Init) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-const c = client as unknown as { GET: Call; POST: Call; PUT: Call };
+const c = client as unknown as { GET: Call; POST: Call; PATCH: Call };
 const P = '/api/v1/party';
 const get = <T>(path: string, query: Record<string, unknown> = {}) => unwrap(c.GET(P + path, { params: { query: clean(query) } })) as Promise<T>;
 const post = <T>(path: string, body: unknown = {}) => unwrap(c.POST(P + path, { body })) as Promise<T>;
-const put = <T>(path: string, body: unknown) => unwrap(c.PUT(P + path, { body })) as Promise<T>;
+const patch = <T>(path: string, body: unknown) => unwrap(c.PATCH(P + path, { body })) as Promise<T>;
 
 export interface MemberQuery {
   org_id?: string;
@@ -265,7 +275,9 @@ export const party = {
   orgs: () => get<{ items: OrgDto[] }>('/orgs'),
   org: (id: string) => get<OrgDetailDto>(`/orgs/${encodeURIComponent(id)}`),
   createOrg: (body: NewOrgDto) => post<OrgDto>('/orgs', body),
-  updateOrg: (id: string, body: NewOrgDto & { version: number }) => put<OrgDto>(`/orgs/${encodeURIComponent(id)}`, body),
+  updateOrg: (id: string, body: NewOrgDto & { version: number }) => patch<OrgDto>(`/orgs/${encodeURIComponent(id)}`, body),
+  /** The zone's branch-secretary accounts, to link an organization's secretary (party.manage). */
+  secretaries: () => get<{ id: string; name: string }[]>('/secretaries'),
   meetingsDocxUrl: (id: string, year: number) => `${P}/orgs/${encodeURIComponent(id)}/meetings.docx?year=${year}`,
 
   members: (q: MemberQuery) => get<{ items: MemberDto[]; total: number }>('/members', { ...q }),
@@ -283,13 +295,8 @@ export const party = {
   designations: (q: { state?: string; type_id?: string; org_id?: string } = {}) => get<{ items: DesignationDto[] }>('/designations', q),
   apply: (body: { type_id: string; org_id: string; title: string; workshop: string; leader_member_id?: string | null; materials: string }) =>
     post<DesignationDto>('/designations', body),
-  award: (id: string, body: { awarded_on: string; ceremony: string; certificate_no: string; note: string; version: number }) =>
-    post<DesignationDto>(`/designations/${encodeURIComponent(id)}/award`, body),
-  returnDesignation: (id: string, body: { note: string; version: number }) => post<DesignationDto>(`/designations/${encodeURIComponent(id)}/return`, body),
-  reviewDesignation: (id: string, body: { year: number; note: string; version: number }) =>
-    post<DesignationDto>(`/designations/${encodeURIComponent(id)}/review`, body),
-  revokeDesignation: (id: string, body: { revoked_on: string; reason: string; version: number }) =>
-    post<DesignationDto>(`/designations/${encodeURIComponent(id)}/revoke`, body),
+  /** Award, return, review (yearly) or revoke; the revocation's reason goes in `note`. */
+  act: (id: string, body: DesignationActionDto) => post<DesignationDto>(`/designations/${encodeURIComponent(id)}/act`, body),
   honourWall: () => get<{ items: HonourDto[] }>('/honour-wall'),
 
   alliances: () => get<{ items: AllianceDto[] }>('/alliances'),
@@ -301,7 +308,7 @@ export const party = {
   createActivity: (body: NewActivityDto) => post<ActivityDetailDto>('/activities', body),
 
   rules: () => get<RulesDto>('/rules'),
-  setRules: (body: RulesDto) => put<RulesDto>('/rules', body),
+  setRules: (body: RulesDto) => post<RulesDto>('/rules', body),
   compliance: (q: { from?: string; to?: string; org_id?: string }) => get<ComplianceDto>('/compliance', q),
   dashboard: (q: { from?: string; to?: string }) => get<PartyDashboardDto>('/dashboard', q),
   enterprise: (id: string) => get<EnterprisePartyDto>(`/enterprises/${encodeURIComponent(id)}`),

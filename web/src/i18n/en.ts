@@ -318,6 +318,8 @@ const en: Messages = {
       workshop: 'Workshop / team',
       workshopHint: 'Required for a workshop branch',
       secretary: 'Secretary',
+      secretaryAccount: 'Secretary account',
+      secretaryAccountHint: 'A branch-secretary account: sees and records for this organization and below',
       foundedOn: 'Founded',
       lastElection: 'Last election',
       nextElection: 'Next election',

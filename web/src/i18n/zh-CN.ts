@@ -316,6 +316,8 @@ export default {
       workshop: '车间/班组',
       workshopHint: '车间党支部必填',
       secretary: '书记',
+      secretaryAccount: '书记账号',
+      secretaryAccountHint: '支部书记账号：可查看并记录本组织及下级',
       foundedOn: '成立日期',
       lastElection: '上次换届',
       nextElection: '下次换届',
