@@ -97,6 +97,7 @@ export interface DesignationTypeDto {
 export interface DesignationDto {
   id: string;
   type_id: string;
+  type_code: string;
   type_name: string;
   org_id: string;
   org_name: string;
@@ -127,7 +128,7 @@ export interface HonourDto {
   enterprise_name?: string | null;
   workshop: string;
   leader_name?: string | null;
-  awarded_on: string;
+  awarded_on?: string | null;
   certificate_no: string;
 }
 export interface AllianceDto {
@@ -210,11 +211,19 @@ export interface ComplianceDto {
   counts: { green: number; yellow: number; red: number };
   rows: ComplianceRowDto[];
 }
+export interface CountByDto {
+  key: string;
+  name: string;
+  count: number;
+}
 export interface PartyDashboardDto {
-  orgs_by_type: { org_type: string; count: number }[];
-  members: { total: number; full: number; probationary: number };
-  designations_by_type: { type_code: string; type_name: string; count: number }[];
-  alliances: { kind: string; count: number }[];
+  from: string;
+  to: string;
+  orgs_by_type: CountByDto[];
+  members_total: number;
+  members_probationary: number;
+  designations_by_type: CountByDto[];
+  alliances_by_kind: CountByDto[];
   alliance_total: number;
   activities_by_month: { month: string; theme: number; study: number; meeting: number }[];
   theme_activities: number;
@@ -281,6 +290,16 @@ export const party = {
   meetingsDocxUrl: (id: string, year: number) => `${P}/orgs/${encodeURIComponent(id)}/meetings.docx?year=${year}`,
 
   members: (q: MemberQuery) => get<{ items: MemberDto[]; total: number }>('/members', { ...q }),
+  /** Every member of an organization's subtree (pages of 100, the API's limit), e.g. for attendance. */
+  allMembers: async (org_id: string): Promise<MemberDto[]> => {
+    const out: MemberDto[] = [];
+    for (let page = 1; page <= 50; page++) {
+      const p = await get<{ items: MemberDto[]; total: number }>('/members', { org_id, page, page_size: 100 });
+      out.push(...p.items);
+      if (out.length >= p.total || p.items.length === 0) break;
+    }
+    return out;
+  },
   member: (id: string) => get<MemberDetailDto>(`/members/${encodeURIComponent(id)}`),
   createMember: (body: NewMemberDto) => post<MemberDto>('/members', body),
   moveMember: (id: string, body: { to_org_id: string; moved_on: string; reason: string; version: number }) =>
