@@ -81,7 +81,9 @@ const CODES = [
   'supervision.due_past', 'supervision.red_not_above_yellow', 'supervision.colour_not_warning',
   'supervision.milestone_format',
   'party.type_under_parent', 'party.org_cycle', 'party.not_secretary', 'party.member_elsewhere',
-  'party.probation_before_joining', 'party.not_a_member',
+  'party.probation_before_joining', 'party.not_a_member', 'party.birth_not_id_card', 'party.gender_not_id_card',
+  'party.probation_too_long', 'party.joined_under_18', 'party.election_order', 'party.meeting_not_branch',
+  'party.only_for_meetings', 'party.not_in_alliance', 'party.same_org', 'party.period_too_long', 'party.designation_state',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

@@ -249,6 +249,7 @@ export interface DesignationActionDto {
 export interface ImportRowError {
   row: number;
   column: string;
+  header?: string;
   code: string;
   message: string;
 }

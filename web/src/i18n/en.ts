@@ -1320,6 +1320,17 @@ const en: Messages = {
   },
   errors: {
     party: {
+      birth_not_id_card: 'The birth date does not match the ID card number',
+      gender_not_id_card: 'The gender does not match the ID card number',
+      probation_too_long: 'Probation cannot last more than two years',
+      joined_under_18: 'Under 18 on the joining date',
+      election_order: 'The next election must come after the last one',
+      meeting_not_branch: 'Regular meetings are recorded for branches (and workshop branches) only',
+      only_for_meetings: 'A meeting kind is only for regular meetings',
+      not_in_alliance: 'The organization is not a member of the chosen alliance',
+      same_org: 'Already in that organization',
+      period_too_long: 'The period is too long',
+      designation_state: 'Not possible in the current state; refresh and try again',
       type_under_parent: 'An organization of this type cannot sit under the chosen parent',
       org_cycle: 'An organization cannot be moved under its own sub-organization',
       not_secretary: 'The chosen user is not a branch secretary account',

@@ -1318,6 +1318,17 @@ export default {
   },
   errors: {
     party: {
+      birth_not_id_card: '出生日期与身份证号不符',
+      gender_not_id_card: '性别与身份证号不符',
+      probation_too_long: '预备期不能超过两年',
+      joined_under_18: '入党时未满 18 周岁',
+      election_order: '下次换届日期须晚于上次换届日期',
+      meeting_not_branch: '三会一课只能记在党支部（含车间党支部）',
+      only_for_meetings: '会议类型只适用于三会一课',
+      not_in_alliance: '该组织不是所选党建联盟的成员',
+      same_org: '已在该组织，无需转接',
+      period_too_long: '查询期间过长',
+      designation_state: '该申报当前的状态不能进行此操作，请刷新后重试',
       type_under_parent: '该类别的组织不能设在所选上级组织之下',
       org_cycle: '不能把组织移到它自己的下级组织之下',
       not_secretary: '所选用户不是支部书记账号',
