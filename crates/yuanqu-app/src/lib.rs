@@ -16,6 +16,7 @@ pub mod form;
 pub mod idempotency;
 pub mod identity;
 pub mod notify;
+pub mod party;
 pub mod personal;
 pub mod secret;
 pub mod stats;

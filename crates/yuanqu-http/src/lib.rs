@@ -13,6 +13,7 @@ pub mod files;
 pub mod identity;
 pub mod notify;
 pub mod ops;
+pub mod party;
 pub mod policy;
 pub mod security;
 pub mod sheets;
@@ -143,6 +144,13 @@ impl AppState {
         supervision::get_brief, supervision::brief_docx, supervision::brief_xlsx, supervision::list_meetings,
         supervision::create_meeting, supervision::get_meeting, supervision::list_follow_ups,
         supervision::follow_up_done, supervision::scoreboard, supervision::dashboard,
+        party::list_orgs, party::create_org, party::get_org, party::update_org, party::secretaries,
+        party::list_members, party::create_member, party::get_member, party::move_member, party::reveal_member,
+        party::members_template, party::import_members, party::designation_types, party::create_designation_type,
+        party::list_designations, party::apply_designation, party::act_designation, party::honour_wall,
+        party::list_alliances, party::create_alliance, party::list_activities, party::create_activity,
+        party::get_activity, party::get_rules, party::put_rules, party::compliance, party::dashboard,
+        party::enterprise,
         dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -232,6 +240,47 @@ fn supervision_routes(r: Routes) -> Result<Routes, UndeclaredRoute> {
         r.add(Method::POST, "/api/v1/supervision/follow-ups/{id}/done", on(MethodFilter::POST, s::follow_up_done))?;
     let r = r.add(Method::GET, "/api/v1/supervision/scoreboard", get_!(s::scoreboard))?;
     r.add(Method::GET, "/api/v1/supervision/dashboard", get_!(s::dashboard))
+}
+
+/// The party-building routes (issue 7).
+fn party_routes(r: Routes) -> Result<Routes, UndeclaredRoute> {
+    use party as p;
+    let r = r.add(Method::GET, "/api/v1/party/orgs", get_!(p::list_orgs).post(p::create_org))?;
+    let r = r.add(Method::POST, "/api/v1/party/orgs", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/party/orgs/{id}", get_!(p::get_org).patch(p::update_org))?;
+    let r = r.add(Method::PATCH, "/api/v1/party/orgs/{id}", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/party/secretaries", get_!(p::secretaries))?;
+    let r = r.add(Method::GET, "/api/v1/party/members", get_!(p::list_members).post(p::create_member))?;
+    let r = r.add(Method::POST, "/api/v1/party/members", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/party/members/template", get_!(p::members_template))?;
+    let r = r.add(
+        Method::POST,
+        "/api/v1/party/members/import",
+        on(MethodFilter::POST, p::import_members).layer(DefaultBodyLimit::max(sheets::UPLOAD_LIMIT)),
+    )?;
+    let r = r.add(Method::GET, "/api/v1/party/members/{id}", get_!(p::get_member))?;
+    let r = r.add(Method::POST, "/api/v1/party/members/{id}/move", on(MethodFilter::POST, p::move_member))?;
+    let r = r.add(Method::POST, "/api/v1/party/members/{id}/reveal", on(MethodFilter::POST, p::reveal_member))?;
+    let r = r.add(
+        Method::GET,
+        "/api/v1/party/designation-types",
+        get_!(p::designation_types).post(p::create_designation_type),
+    )?;
+    let r = r.add(Method::POST, "/api/v1/party/designation-types", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/party/designations", get_!(p::list_designations).post(p::apply_designation))?;
+    let r = r.add(Method::POST, "/api/v1/party/designations", MethodRouter::new())?;
+    let r = r.add(Method::POST, "/api/v1/party/designations/{id}/act", on(MethodFilter::POST, p::act_designation))?;
+    let r = r.add(Method::GET, "/api/v1/party/honour-wall", get_!(p::honour_wall))?;
+    let r = r.add(Method::GET, "/api/v1/party/alliances", get_!(p::list_alliances).post(p::create_alliance))?;
+    let r = r.add(Method::POST, "/api/v1/party/alliances", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/party/activities", get_!(p::list_activities).post(p::create_activity))?;
+    let r = r.add(Method::POST, "/api/v1/party/activities", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/party/activities/{id}", get_!(p::get_activity))?;
+    let r = r.add(Method::GET, "/api/v1/party/rules", get_!(p::get_rules).post(p::put_rules))?;
+    let r = r.add(Method::POST, "/api/v1/party/rules", MethodRouter::new())?;
+    let r = r.add(Method::GET, "/api/v1/party/compliance", get_!(p::compliance))?;
+    let r = r.add(Method::GET, "/api/v1/party/dashboard", get_!(p::dashboard))?;
+    r.add(Method::GET, "/api/v1/party/enterprises/{id}", get_!(p::enterprise))
 }
 
 /// Every API route, each checked against the policy table.
@@ -407,6 +456,7 @@ pub fn routes() -> Result<Routes, UndeclaredRoute> {
     let r =
         r.add(Method::POST, "/api/v1/rectifications/{id}/done", on(MethodFilter::POST, visit::rectification_done))?;
     let r = supervision_routes(r)?;
+    let r = party_routes(r)?;
     let r = r.add(Method::GET, "/api/v1/dashboard/economy", get_!(dashboard::economy))?;
     let r = r.add(Method::GET, "/api/v1/stats/targets", get_!(dashboard::list_targets).post(dashboard::set_target))?;
     let r = r.add(Method::POST, "/api/v1/stats/targets", MethodRouter::new())?;

@@ -402,7 +402,7 @@ pub struct OpenByDepartment {
 
 /// `CAST(COALESCE(SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0) AS BIGINT)`: the same integer type
 /// on both engines (PostgreSQL sums a bigint as numeric).
-fn count_when(cond: Condition) -> Expr {
+pub(crate) fn count_when(cond: Condition) -> Expr {
     use sea_orm::sea_query::{Alias, Func};
     Func::cast_as(
         Func::coalesce([Expr::from(Func::sum(Expr::case(cond, 1).finally(0))), Expr::val(0)]),

@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod migration;
 pub mod notify;
+pub mod party;
 pub mod personal;
 pub mod stats;
 pub mod supervision;

@@ -30,6 +30,10 @@ pub enum Target {
     SupervisionItem,
     SupervisionMeeting,
     FollowUp,
+    PartyOrg,
+    PartyMember,
+    PartyDesignation,
+    PartyActivity,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -228,7 +232,121 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         target: Target::FollowUp,
         body: || json!({"note": "已落实"}),
     },
+    IdOp { method: "GET", path: "/api/v1/party/orgs/{id}", target: Target::PartyOrg, body: none },
+    IdOp {
+        method: "PATCH",
+        path: "/api/v1/party/orgs/{id}",
+        target: Target::PartyOrg,
+        body: || json!({"parent_id": null, "org_type": "working_committee", "name": "党工委", "version": 1}),
+    },
+    IdOp { method: "GET", path: "/api/v1/party/members/{id}", target: Target::PartyMember, body: none },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/party/members/{id}/move",
+        target: Target::PartyMember,
+        body: || json!({"to_org_id": Uuid::nil(), "moved_on": "2026-01-05", "version": 1}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/party/members/{id}/reveal",
+        target: Target::PartyMember,
+        body: || json!({"reason": "核对党员信息"}),
+    },
+    IdOp {
+        method: "POST",
+        path: "/api/v1/party/designations/{id}/act",
+        target: Target::PartyDesignation,
+        body: || json!({"action": "award", "awarded_on": "2026-04-21", "certificate_no": "HS-001", "version": 1}),
+    },
+    IdOp { method: "GET", path: "/api/v1/party/activities/{id}", target: Target::PartyActivity, body: none },
+    IdOp { method: "GET", path: "/api/v1/party/enterprises/{id}", target: Target::Enterprise, body: none },
 ];
+
+/// A valid ID card number (GB 11643) for test member `n`.
+pub fn id_card(n: u32) -> String {
+    let head = format!("350582{:04}{:02}{:02}{:03}", 1970 + n % 30, 1 + n % 12, 1 + n % 28, n % 1000);
+    let head = &head[..17];
+    let c = yuanqu_domain::id_card::check_char(head).unwrap_or('0');
+    format!("{head}{c}")
+}
+
+/// Party records of a tenant made by its party-work staff `p`: the working committee, a
+/// workshop branch of enterprise A led by `secretary` (if given), another branch, a member in
+/// each, a red-workshop application of the workshop branch and a committee meeting of it.
+/// Returns (workshop branch, other branch, member of the workshop branch, member of the other
+/// branch, application, meeting).
+pub async fn party_records(
+    t: &TestApp,
+    p: &Session,
+    tenant: &Tenant,
+    secretary: Option<Uuid>,
+    seq: u32,
+) -> anyhow::Result<[Uuid; 6]> {
+    let id = |r: &crate::Res| r.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
+    let root = t.post("/api/v1/party/orgs", p, json!({"parent_id": null, "org_type": "working_committee", "name": "园区党工委", "secretary_name": "王书记"})).await;
+    anyhow::ensure!(root.status == StatusCode::CREATED, "root: {}", root.text);
+    let root = id(&root);
+    let ws = t
+        .post(
+            "/api/v1/party/orgs",
+            p,
+            json!({"parent_id": root, "org_type": "workshop_branch", "name": "一车间党支部", "enterprise_id": tenant.enterprise_a,
+                   "workshop": "一车间", "secretary_name": "李书记", "secretary_user_id": secretary, "founded_on": "2020-07-01"}),
+        )
+        .await;
+    anyhow::ensure!(ws.status == StatusCode::CREATED, "workshop branch: {}", ws.text);
+    let ws = id(&ws);
+    let other = t
+        .post(
+            "/api/v1/party/orgs",
+            p,
+            json!({"parent_id": root, "org_type": "branch", "name": "机关党支部", "founded_on": "2019-01-01"}),
+        )
+        .await;
+    anyhow::ensure!(other.status == StatusCode::CREATED, "branch: {}", other.text);
+    let other = id(&other);
+    let mut members = Vec::new();
+    for (i, (org, name)) in [(ws, "张红"), (other, "刘军")].into_iter().enumerate() {
+        let m = t
+            .post(
+                "/api/v1/party/members",
+                p,
+                json!({"org_id": org, "name": name, "id_card": id_card(seq * 10 + i as u32), "joined_on": "2015-07-01",
+                       "standing": "full", "phone": "13912345678", "education": "大学本科", "ethnicity": "汉族"}),
+            )
+            .await;
+        anyhow::ensure!(m.status == StatusCode::CREATED, "member: {}", m.text);
+        members.push(id(&m));
+    }
+    let types = t.get("/api/v1/party/designation-types", p).await;
+    let red =
+        types.body.as_array().and_then(|a| a.iter().find(|t| t["code"] == "red_workshop")).map(|t| t["id"].clone());
+    let app = t
+        .post(
+            "/api/v1/party/designations",
+            p,
+            json!({"type_id": red, "org_id": ws, "title": "一车间", "workshop": "一车间", "materials": "党员占比 30%，无安全事故"}),
+        )
+        .await;
+    anyhow::ensure!(app.status == StatusCode::CREATED, "application: {}", app.text);
+    let meeting = t
+        .post(
+            "/api/v1/party/activities",
+            p,
+            json!({"org_id": ws, "kind": "meeting", "meeting_kind": "branch_committee", "title": "支委会", "held_on": "2026-01-10",
+                   "attendance": [{"member_id": members[0], "present": true}]}),
+        )
+        .await;
+    anyhow::ensure!(meeting.status == StatusCode::CREATED, "meeting: {}", meeting.text);
+    Ok([
+        ws,
+        other,
+        members[0],
+        members[1],
+        id(&app),
+        meeting.body["activity"]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default(),
+    ])
+}
 
 /// A key task of the tenant's department (started 30 days ago, due in a year) created by its
 /// leader `l`, a report with an attachment by its staff `s`, and a meeting of today with one
@@ -447,6 +565,17 @@ pub struct World {
     pub z2_item: Uuid,
     pub z2_meeting: Uuid,
     pub z2_follow_up: Uuid,
+    /// Z1's party-work staff and a branch secretary of Z1's workshop branch.
+    pub z1_party: Session,
+    pub z1_secretary: Session,
+    /// Z1's other branch and its member (outside the secretary's subtree).
+    pub z1_other_branch: Uuid,
+    pub z1_other_member: Uuid,
+    /// Z2's party records: a workshop branch, a member, an application, a meeting.
+    pub z2_party_org: Uuid,
+    pub z2_party_member: Uuid,
+    pub z2_designation: Uuid,
+    pub z2_activity: Uuid,
 }
 
 impl World {
@@ -526,7 +655,25 @@ impl World {
         let z2_webhook = w.body["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
         let (z2_visit, z2_finding, z2_rectification) = visit_with_findings(&t, &z2_staff, &z2).await?;
         let (z2_item, z2_meeting, z2_follow_up) = supervision_item(&t, &z2_leader, &z2_staff, &z2).await?;
+        crate::seed::extra_user(&t.app, &z1, "party", Role::PartyStaff).await?;
+        crate::seed::extra_user(&t.app, &z2, "party", Role::PartyStaff).await?;
+        let z1_secretary_id = crate::seed::extra_user(&t.app, &z1, "secretary", Role::BranchSecretary).await?;
+        let z1_party = t.login("z1", "party", PASSWORD).await;
+        let z2_party = t.login("z2", "party", PASSWORD).await;
+        let z1_secretary = t.login("z1", "secretary", PASSWORD).await;
+        let [_, z1_other_branch, _, z1_other_member, _, _] =
+            party_records(&t, &z1_party, &z1, Some(z1_secretary_id), 1).await?;
+        let [z2_party_org, _, z2_party_member, _, z2_designation, z2_activity] =
+            party_records(&t, &z2_party, &z2, None, 2).await?;
         Ok(Self {
+            z1_party,
+            z1_secretary,
+            z1_other_branch,
+            z1_other_member,
+            z2_party_org,
+            z2_party_member,
+            z2_designation,
+            z2_activity,
             z2_item,
             z2_meeting,
             z2_follow_up,
@@ -571,6 +718,7 @@ impl World {
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::DepartmentStaff.has(p) => &self.z1_staff,
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::Enterprise.has(p) => &self.z1_ent_a,
             Some(yuanqu_http::policy::Access::Perm(p)) if Role::ZoneLeader.has(p) => &self.z1_leader,
+            Some(yuanqu_http::policy::Access::Perm(p)) if Role::PartyStaff.has(p) => &self.z1_party,
             Some(yuanqu_http::policy::Access::Perm(_)) => &self.z1_security,
             _ => &self.z1_admin,
         }
@@ -596,6 +744,10 @@ impl World {
             Target::SupervisionItem => self.z2_item,
             Target::SupervisionMeeting => self.z2_meeting,
             Target::FollowUp => self.z2_follow_up,
+            Target::PartyOrg => self.z2_party_org,
+            Target::PartyMember => self.z2_party_member,
+            Target::PartyDesignation => self.z2_designation,
+            Target::PartyActivity => self.z2_activity,
         }
     }
 
@@ -649,7 +801,72 @@ impl World {
         for p in ["/api/v1/supervision/items?page_size=100", "/api/v1/supervision/follow-ups", &item, &meeting] {
             out.insert(p.to_owned(), self.t.get(p, &self.z2_staff).await.body);
         }
+        let org = format!("/api/v1/party/orgs/{}", self.z2_party_org);
+        let member = format!("/api/v1/party/members/{}", self.z2_party_member);
+        let activity = format!("/api/v1/party/activities/{}", self.z2_activity);
+        let party = self.z2_admin_party().await;
+        for p in ["/api/v1/party/orgs", "/api/v1/party/members", "/api/v1/party/designations", &org, &member, &activity]
+        {
+            out.insert(p.to_owned(), self.t.get(p, &party).await.body);
+        }
         Value::Object(out)
+    }
+
+    /// Z2's party-work staff (signed in afresh: the snapshot reads party data as them).
+    async fn z2_admin_party(&self) -> Session {
+        self.t.login("z2", "party", PASSWORD).await
+    }
+
+    /// A branch secretary reaches only their organization's subtree: another branch of their
+    /// own zone, its member and its records are not there for them (404, absent from lists);
+    /// a role without party permissions gets 403.
+    async fn secretary_subtree(&self) -> Vec<String> {
+        let mut failures = Vec::new();
+        let s = &self.z1_secretary;
+        let other_member = self.z1_other_member.to_string();
+        let other_branch = self.z1_other_branch.to_string();
+        for p in [
+            format!("/api/v1/party/members/{other_member}"),
+            format!("/api/v1/party/orgs/{other_branch}"),
+            format!("/api/v1/party/members?org_id={other_branch}"),
+        ] {
+            let r = self.t.get(&p, s).await;
+            let leaked = r.text.contains(&other_member);
+            if (r.status != StatusCode::NOT_FOUND && r.status != StatusCode::OK)
+                || leaked
+                || (r.status == StatusCode::OK && p.contains("/orgs/"))
+            {
+                failures.push(format!("secretary: GET {p} → {} {}", r.status, r.text));
+            }
+        }
+        let r = self
+            .t
+            .post(&format!("/api/v1/party/members/{other_member}/reveal"), s, json!({"reason": "核对党员信息"}))
+            .await;
+        if r.status != StatusCode::FORBIDDEN {
+            failures.push(format!("secretary: reveal → {} {}", r.status, r.text));
+        }
+        for p in ["/api/v1/party/members", "/api/v1/party/orgs", "/api/v1/party/compliance", "/api/v1/party/activities"]
+        {
+            let r = self.t.get(p, s).await;
+            if r.status != StatusCode::OK {
+                failures.push(format!("secretary: GET {p} → {} {}", r.status, r.text));
+            }
+            if r.text.contains(&other_member) || r.text.contains(&other_branch) {
+                failures.push(format!("secretary: {p} shows the other branch: {}", r.text));
+            }
+        }
+        let own = self.t.get("/api/v1/party/members", s).await;
+        if own.body["total"] != 1 {
+            failures.push(format!("secretary: own members {}", own.text));
+        }
+        for (who, session) in [("staff", &self.z1_staff), ("enterprise", &self.z1_ent_a), ("admin", &self.z1_admin)] {
+            let r = self.t.get("/api/v1/party/members", session).await;
+            if r.status != StatusCode::FORBIDDEN {
+                failures.push(format!("{who}: GET /party/members → {} {}", r.status, r.text));
+            }
+        }
+        failures
     }
 
     async fn send(&self, op: &IdOp, id: Uuid, as_: &Session) -> crate::Res {
@@ -752,6 +969,7 @@ impl World {
                 failures.push(format!("Z1's {p} shows Z2's {leak}"));
             }
         }
+        failures.extend(self.secretary_subtree().await);
         let list = self.t.get("/api/v1/enterprises?page_size=100", &self.z1_ent_a).await;
         let ids: Vec<&str> = list.body["items"]
             .as_array()

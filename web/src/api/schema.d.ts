@@ -1048,6 +1048,354 @@ export interface paths {
         patch: operations["update_park"];
         trace?: never;
     };
+    "/api/v1/party/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activities and meetings in reach, newest first. */
+        get: operations["party_list_activities"];
+        put?: never;
+        /** Record an activity or a meeting with attendance and photos (a branch secretary: in their subtree). */
+        post: operations["party_create_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One activity with its attendance and photos. */
+        get: operations["party_get_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/alliances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's alliances with their members. */
+        get: operations["party_list_alliances"];
+        put?: never;
+        /** Found an alliance (the lead organization is a member). */
+        post: operations["party_create_alliance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each branch's regular meetings against the rules over a period: green / yellow / red and what is missing. */
+        get: operations["party_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The party-building dashboard for a period (default this year), counted from the records. */
+        get: operations["party_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/designation-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The designation types (红色车间, 红色先锋岗, …). */
+        get: operations["party_designation_types"];
+        put?: never;
+        /** Add a designation type the zone names. */
+        post: operations["party_create_designation_type"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/designations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Applications and designations in reach, newest first. */
+        get: operations["party_list_designations"];
+        put?: never;
+        /** An organization applies for a designation. */
+        post: operations["party_apply_designation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/designations/{id}/act": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Award, return, review (yearly) or revoke a designation (party-work staff); 409 from the wrong state. */
+        post: operations["party_act_designation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/enterprises/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An enterprise's party section: its organizations, current designations and latest activities. */
+        get: operations["party_enterprise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/honour-wall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The honour wall: the zone's current designations, by type. */
+        get: operations["party_honour_wall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members in reach (ID card and phone masked). */
+        get: operations["party_list_members"];
+        put?: never;
+        /** Add a member (party-work staff). A person already a member elsewhere in the zone → 422 `id_card` `party.member_elsewhere`. */
+        post: operations["party_create_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/members/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import members (all or nothing; errors by row and column). */
+        post: operations["party_members_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/members/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The members import template. */
+        get: operations["party_members_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One member and their moves between organizations. */
+        get: operations["party_get_member"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/members/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a member to another organization of the zone (kept in the history; 412 on a stale version). */
+        post: operations["party_move_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/members/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A member's full ID card number and phone (party-work staff, with a reason; audited). */
+        post: operations["party_reveal_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/orgs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization tree in reach, with counts. */
+        get: operations["party_list_orgs"];
+        put?: never;
+        /** Create an organization (party-work staff). */
+        post: operations["party_create_org"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/orgs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One organization: its path, children, designations and latest activities. */
+        get: operations["party_get_org"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an organization (a new parent may not make a cycle; 412 on a stale version). */
+        patch: operations["party_update_org"];
+        trace?: never;
+    };
+    "/api/v1/party/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's meeting rules (三会一课 frequencies). */
+        get: operations["party_get_rules"];
+        put?: never;
+        /** Save the meeting rules (412 when someone saved in between). */
+        post: operations["party_put_rules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/secretaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The zone's branch-secretary accounts (to name an organization's secretary). */
+        get: operations["party_secretaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rectifications/{id}/done": {
         parameters: {
             query?: never;
@@ -2149,6 +2497,74 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActivityDetail: {
+            activity: components["schemas"]["ActivityDto"];
+            agenda: string;
+            /** @description Present first. */
+            attendance: components["schemas"]["AttendanceDto"][];
+            file_ids: string[];
+            summary: string;
+        };
+        ActivityDto: {
+            /** Format: int64 */
+            absent: number;
+            /** Format: uuid */
+            alliance_id?: string | null;
+            alliance_name?: string | null;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `theme`, `study` or `meeting`. */
+            kind: string;
+            /** @description For a meeting: `branch_assembly`, `branch_committee`, `group_meeting`, `party_lecture`. */
+            meeting_kind?: string | null;
+            /** Format: uuid */
+            org_id: string;
+            org_name: string;
+            /** Format: int64 */
+            photos: number;
+            place: string;
+            /** Format: int64 */
+            present: number;
+            theme: string;
+            title: string;
+            /** Format: int32 */
+            version: number;
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        AllianceDto: {
+            /**
+             * Format: int64
+             * @description Joint activities recorded.
+             */
+            activities: number;
+            description: string;
+            /** Format: date */
+            founded_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description `neighbourhood`, `business`, `strong_weak`, `industry_chain`. */
+            kind: string;
+            /** Format: uuid */
+            lead_org_id: string;
+            lead_org_name: string;
+            members: components["schemas"]["OrgRefDto"][];
+            name: string;
+            /** Format: int32 */
+            version: number;
+        };
+        AllianceList: {
+            items: components["schemas"]["AllianceDto"][];
+        };
         ApiTokenDto: {
             /** Format: date-time */
             created_at: string;
@@ -2316,6 +2732,13 @@ export interface components {
             categories: components["schemas"]["CategoryDto"][];
             routes: components["schemas"]["RouteDto"][];
         };
+        AttendanceDto: {
+            /** Format: uuid */
+            member_id: string;
+            /** @description Filled in on reading. */
+            name?: string;
+            present: boolean;
+        };
         AuditDto: {
             action: string;
             actor_login?: string | null;
@@ -2348,6 +2771,14 @@ export interface components {
             /** Format: int64 */
             checked: number;
             ok: boolean;
+        };
+        BranchComplianceDto: {
+            colour: string;
+            enterprise_name?: string | null;
+            kinds: components["schemas"]["KindComplianceDto"][];
+            /** Format: uuid */
+            org_id: string;
+            org_name: string;
         };
         BriefDto: {
             by_department: components["schemas"]["DepartmentCountsDto"][];
@@ -2470,6 +2901,23 @@ export interface components {
             /** @description The 6-digit code the authenticator app shows. */
             code: string;
         };
+        ColourCountsDto: {
+            /** Format: int64 */
+            green: number;
+            /** Format: int64 */
+            red: number;
+            /** Format: int64 */
+            yellow: number;
+        };
+        ComplianceDto: {
+            counts: components["schemas"]["ColourCountsDto"];
+            /** Format: date */
+            from: string;
+            /** @description Red first. */
+            rows: components["schemas"]["BranchComplianceDto"][];
+            /** Format: date */
+            to: string;
+        };
         ContactDto: {
             /** Format: date-time */
             created_at: string;
@@ -2485,6 +2933,13 @@ export interface components {
             /** @description Why the verified month changes (2 to 200 characters); audited. */
             reason: string;
             values: components["schemas"]["ValuesInput"];
+        };
+        CountByDto: {
+            /** Format: int64 */
+            count: number;
+            key: string;
+            /** @description The Chinese name, where there is one. */
+            name: string;
         };
         CountsDto: {
             /** Format: int32 */
@@ -2561,6 +3016,80 @@ export interface components {
             name?: string | null;
             /** Format: uuid */
             parent_id?: string | null;
+        };
+        DesignationActionDto: {
+            /** @description `award`, `return`, `review` or `revoke`. */
+            action: string;
+            /**
+             * Format: date
+             * @description Award: the day, the ceremony and the certificate number.
+             */
+            awarded_on?: string | null;
+            ceremony?: string;
+            certificate_no?: string;
+            /** @description The review note; for a revocation, the reason (required but for an award). */
+            note?: string;
+            /**
+             * Format: date
+             * @description Revoke: the day.
+             */
+            revoked_on?: string | null;
+            /** Format: int32 */
+            version: number;
+            /**
+             * Format: int32
+             * @description Review: the year re-evaluated.
+             */
+            year?: number | null;
+        };
+        DesignationDto: {
+            /** Format: date-time */
+            applied_at: string;
+            /** Format: date */
+            awarded_on?: string | null;
+            ceremony: string;
+            certificate_no: string;
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            enterprise_name?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            leader_member_id?: string | null;
+            leader_name?: string | null;
+            materials: string;
+            /** Format: uuid */
+            org_id: string;
+            org_name: string;
+            review_note: string;
+            /** Format: int32 */
+            reviewed_year?: number | null;
+            revoke_reason: string;
+            /** Format: date */
+            revoked_on?: string | null;
+            /** @description `applied`, `awarded`, `returned`, `revoked`. */
+            state: string;
+            title: string;
+            type_code: string;
+            /** Format: uuid */
+            type_id: string;
+            type_name: string;
+            /** Format: int32 */
+            version: number;
+            workshop: string;
+        };
+        DesignationList: {
+            items: components["schemas"]["DesignationDto"][];
+        };
+        DesignationTypeDto: {
+            code: string;
+            criteria: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description Led by a named member (a vanguard post). */
+            needs_leader: boolean;
+            needs_workshop: boolean;
         };
         DivisionDto: {
             /** @description The zone's added 3/4-digit codes under this division. */
@@ -2682,6 +3211,12 @@ export interface components {
             page_size: number;
             /** Format: int64 */
             total: number;
+        };
+        EnterprisePartyDto: {
+            /** @description The latest 5. */
+            activities: components["schemas"]["RecentActivityDto"][];
+            designations: components["schemas"]["HonourDto"][];
+            orgs: components["schemas"]["PublicOrgDto"][];
         };
         /** @description A change of the registry fields (not the status): absent = unchanged, `null` = cleared. */
         EnterprisePatchDto: {
@@ -2929,6 +3464,23 @@ export interface components {
             department_id: string;
             lead: boolean;
         };
+        HonourDto: {
+            /** Format: date */
+            awarded_on?: string | null;
+            certificate_no: string;
+            enterprise_name?: string | null;
+            /** Format: uuid */
+            id: string;
+            leader_name?: string | null;
+            org_name: string;
+            title: string;
+            type_code: string;
+            type_name: string;
+            workshop: string;
+        };
+        HonourWall: {
+            items: components["schemas"]["HonourDto"][];
+        };
         ImportReportDto: {
             /** Format: int64 */
             created: number;
@@ -3113,6 +3665,16 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        KindComplianceDto: {
+            colour: string;
+            kind: string;
+            /** @description Windows ended without the meetings required. */
+            missing: components["schemas"]["WindowDto"][];
+            /** Format: int32 */
+            recorded: number;
+            /** Format: int32 */
+            required: number;
+        };
         LightDto: {
             colour: string;
             /** Format: int32 */
@@ -3233,6 +3795,57 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        MemberDetail: {
+            member: components["schemas"]["MemberDto"];
+            /** @description Oldest first. */
+            moves: components["schemas"]["MoveDto"][];
+        };
+        MemberDto: {
+            /** Format: date */
+            birth_on?: string | null;
+            education: string;
+            ethnicity: string;
+            /** @description `m` or `f`. */
+            gender: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `350582********1234`. */
+            id_card_masked: string;
+            /** Format: date */
+            joined_on: string;
+            name: string;
+            /** Format: uuid */
+            org_id: string;
+            org_name: string;
+            phone_masked?: string | null;
+            post: string;
+            /** Format: date */
+            probation_ends_on?: string | null;
+            /** @description `full` or `probationary`. */
+            standing: string;
+            /** Format: int32 */
+            version: number;
+        };
+        MemberImportDto: {
+            /** Format: int64 */
+            created: number;
+        };
+        MemberPage: {
+            items: components["schemas"]["MemberDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        MemberUpload: {
+            /**
+             * Format: binary
+             * @description The .xlsx or .csv file.
+             */
+            file: string;
+        };
         MetricIndicatorsDto: {
             /** @description `output_fen`, `revenue_fen`, … (money in fen). */
             metric: string;
@@ -3264,6 +3877,16 @@ export interface components {
             target_pct: number;
             title: string;
         };
+        MonthActivitiesDto: {
+            /** Format: int64 */
+            meeting: number;
+            /** @description `2026-04`. */
+            month: string;
+            /** Format: int64 */
+            study: number;
+            /** Format: int64 */
+            theme: number;
+        };
         MonthCategoryDto: {
             category: string;
             /** Format: int64 */
@@ -3286,8 +3909,53 @@ export interface components {
              */
             yoy_pct?: number | null;
         };
+        MoveDto: {
+            from_org_name: string;
+            /** Format: date */
+            moved_on: string;
+            reason: string;
+            to_org_name: string;
+        };
+        MoveMemberDto: {
+            /** Format: date */
+            moved_on: string;
+            reason?: string;
+            /** Format: uuid */
+            to_org_id: string;
+            /** Format: int32 */
+            version: number;
+        };
         NamedCountsDto: {
             counts: components["schemas"]["CountsDto"];
+            name: string;
+        };
+        NewActivityDto: {
+            agenda?: string;
+            /** Format: uuid */
+            alliance_id?: string | null;
+            attendance?: components["schemas"]["AttendanceDto"][];
+            /** @description Photos and documents uploaded first (`POST /files`). */
+            file_ids?: string[];
+            /** Format: date */
+            held_on: string;
+            /** @description `theme`, `study` or `meeting`. */
+            kind: string;
+            meeting_kind?: string | null;
+            /** Format: uuid */
+            org_id: string;
+            place?: string;
+            summary?: string;
+            theme?: string;
+            title: string;
+        };
+        NewAllianceDto: {
+            description?: string;
+            /** Format: date */
+            founded_on?: string | null;
+            kind: string;
+            /** Format: uuid */
+            lead_org_id: string;
+            member_org_ids?: string[];
             name: string;
         };
         NewApiTokenDto: components["schemas"]["ApiTokenDto"] & {
@@ -3329,6 +3997,24 @@ export interface components {
             name: string;
             /** Format: uuid */
             parent_id?: string | null;
+        };
+        NewDesignationDto: {
+            /** Format: uuid */
+            leader_member_id?: string | null;
+            materials: string;
+            /** Format: uuid */
+            org_id: string;
+            title: string;
+            /** Format: uuid */
+            type_id: string;
+            workshop?: string;
+        };
+        NewDesignationTypeDto: {
+            code: string;
+            criteria?: string;
+            name: string;
+            needs_leader?: boolean;
+            needs_workshop?: boolean;
         };
         NewEnterpriseDto: {
             above_scale?: boolean;
@@ -3416,6 +4102,29 @@ export interface components {
             notes?: string;
             title: string;
         };
+        NewMemberDto: {
+            /**
+             * Format: date
+             * @description Empty: from the ID card number.
+             */
+            birth_on?: string | null;
+            education?: string;
+            ethnicity?: string;
+            /** @description `m` or `f`; empty: from the ID card number. */
+            gender?: string;
+            id_card: string;
+            /** Format: date */
+            joined_on: string;
+            name: string;
+            /** Format: uuid */
+            org_id: string;
+            phone?: string | null;
+            post?: string;
+            /** Format: date */
+            probation_ends_on?: string | null;
+            /** @description `full` or `probationary`. */
+            standing: string;
+        };
         NewMilestoneDto: {
             /** Format: date */
             due_on: string;
@@ -3429,6 +4138,29 @@ export interface components {
         NewParkDto: {
             code: string;
             name: string;
+        };
+        NewPartyOrgDto: {
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            /** Format: date */
+            founded_on?: string | null;
+            /** Format: date */
+            last_election_on?: string | null;
+            name: string;
+            /** Format: date */
+            next_election_due?: string | null;
+            org_type: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            secretary_name?: string;
+            /** Format: uuid */
+            secretary_user_id?: string | null;
+            /**
+             * Format: int32
+             * @description On a change: the version read.
+             */
+            version?: number | null;
+            workshop?: string;
         };
         NewPlanDto: {
             /**
@@ -3584,6 +4316,11 @@ export interface components {
              */
             unread: number;
         };
+        OrgRefDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         ParkDto: {
             code: string;
             /** Format: uuid */
@@ -3595,6 +4332,105 @@ export interface components {
         ParkPatchDto: {
             code?: string | null;
             name?: string | null;
+        };
+        PartyDashboardDto: {
+            activities_by_month: components["schemas"]["MonthActivitiesDto"][];
+            /** Format: int64 */
+            alliance_total: number;
+            alliances_by_kind: components["schemas"]["CountByDto"][];
+            compliance: components["schemas"]["ColourCountsDto"];
+            /** @description Designations awarded in the period and still current, by type. */
+            designations_by_type: components["schemas"]["CountByDto"][];
+            /** Format: date */
+            from: string;
+            /** Format: int64 */
+            members_probationary: number;
+            /** Format: int64 */
+            members_total: number;
+            orgs_by_type: components["schemas"]["CountByDto"][];
+            /** Format: int64 */
+            study_sessions: number;
+            /** Format: int64 */
+            theme_activities: number;
+            /** Format: date */
+            to: string;
+        };
+        PartyOrgDetail: {
+            /** @description The latest 10. */
+            activities: components["schemas"]["ActivityDto"][];
+            children: components["schemas"]["PartyOrgDto"][];
+            designations: components["schemas"]["DesignationDto"][];
+            org: components["schemas"]["PartyOrgDto"];
+            /** @description From the top down to the organization itself. */
+            path: components["schemas"]["OrgRefDto"][];
+        };
+        /** @description A party organization with its figures. */
+        PartyOrgDto: {
+            /**
+             * Format: int64
+             * @description Current (awarded) designations.
+             */
+            designations: number;
+            election_overdue: boolean;
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            enterprise_name?: string | null;
+            /** Format: date */
+            founded_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            last_election_on?: string | null;
+            /**
+             * Format: int64
+             * @description Members directly in it.
+             */
+            members: number;
+            /**
+             * Format: int64
+             * @description Members in it and every organization under it.
+             */
+            members_total: number;
+            name: string;
+            /** Format: date */
+            next_election_due?: string | null;
+            /** @description `working_committee`, `committee`, `general_branch`, `branch`, `workshop_branch`. */
+            org_type: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            /** Format: int64 */
+            probationary: number;
+            secretary_name: string;
+            /** Format: uuid */
+            secretary_user_id?: string | null;
+            /** Format: int32 */
+            version: number;
+            workshop: string;
+        };
+        PartyOrgList: {
+            /** @description Parents before children. */
+            items: components["schemas"]["PartyOrgDto"][];
+        };
+        PartyRevealDto: {
+            /** @description Why (4–200 characters); audited. */
+            reason: string;
+        };
+        PartyRevealedDto: {
+            id_card: string;
+            phone?: string | null;
+        };
+        PartyRulesDto: {
+            requirements: components["schemas"]["RequirementDto"][];
+            /**
+             * Format: int32
+             * @description The version read (0: the defaults).
+             */
+            version: number;
+            /**
+             * Format: int32
+             * @description A kind is yellow, not red, while at least this share (per cent) of its meetings was held.
+             */
+            yellow_pct: number;
         };
         PlanEnterpriseDto: {
             enterprise: string;
@@ -3652,6 +4488,18 @@ export interface components {
              */
             week: string;
         };
+        PublicOrgDto: {
+            /** Format: date */
+            founded_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            members: number;
+            name: string;
+            org_type: string;
+            secretary_name: string;
+            workshop: string;
+        };
         ReadAllDto: {
             /**
              * Format: int64
@@ -3676,6 +4524,14 @@ export interface components {
              * @description Points, days or per cent, as the code says.
              */
             value?: number | null;
+        };
+        RecentActivityDto: {
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            title: string;
         };
         RectificationDoneDto: {
             /** @description What was done. */
@@ -3752,6 +4608,14 @@ export interface components {
         };
         ReportPatchDto: {
             values?: components["schemas"]["ValuesInput"];
+        };
+        RequirementDto: {
+            /** @description `month`, `quarter`, `half_year`, `year`. */
+            every: string;
+            /** @description `branch_assembly`, `branch_committee`, `group_meeting`, `party_lecture`. */
+            kind: string;
+            /** Format: int32 */
+            times: number;
         };
         /** @description One enterprise's result in a scheme. */
         ResultDto: {
@@ -3946,6 +4810,11 @@ export interface components {
             expires_at: string;
             /** @description `totp` */
             second_factor: string;
+        };
+        SecretaryAccountDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         SectionDto: {
             /** @description `A` … `T` */
@@ -4389,6 +5258,12 @@ export interface components {
             counts: components["schemas"]["CountsDto"];
             /** Format: date */
             week: string;
+        };
+        WindowDto: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
         };
         ZoneSecurityDto: {
             /** @description Staff and administrators must sign in with a second factor. */
@@ -6890,6 +7765,1008 @@ export interface operations {
                 };
             };
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_list_activities: {
+        parameters: {
+            query?: {
+                /** @description The organization and everything under it. */
+                org_id?: string;
+                kind?: string;
+                meeting_kind?: string;
+                alliance_id?: string;
+                from?: string;
+                to?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_create_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewActivityDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_get_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_list_alliances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllianceList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_create_alliance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAllianceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllianceDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_compliance: {
+        parameters: {
+            query?: {
+                /** @description Default: 1 January of this year. */
+                from?: string;
+                /** @description Default: 31 December of this year. */
+                to?: string;
+                /** @description Only the branches under this organization. */
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_dashboard: {
+        parameters: {
+            query?: {
+                /** @description Default: 1 January of this year. */
+                from?: string;
+                /** @description Default: 31 December of this year. */
+                to?: string;
+                /** @description Only the branches under this organization. */
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyDashboardDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_designation_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignationTypeDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_create_designation_type: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDesignationTypeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignationTypeDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_list_designations: {
+        parameters: {
+            query?: {
+                /** @description `applied`, `awarded`, `returned`, `revoked`. */
+                state?: string;
+                type_id?: string;
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignationList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_apply_designation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDesignationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignationDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_act_designation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DesignationActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignationDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterprisePartyDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_honour_wall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HonourWall"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_list_members: {
+        parameters: {
+            query?: {
+                /** @description The organization and everything under it. */
+                org_id?: string;
+                /** @description Part of the name. */
+                q?: string;
+                /** @description `full` or `probationary`. */
+                standing?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_create_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMemberDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_members_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["MemberUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberImportDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_members_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+        };
+    };
+    party_get_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_move_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveMemberDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_reveal_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartyRevealDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyRevealedDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_list_orgs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyOrgList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_create_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPartyOrgDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyOrgDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_get_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyOrgDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_update_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPartyOrgDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyOrgDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_get_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyRulesDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_put_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartyRulesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyRulesDto"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_secretaries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretaryAccountDto"][];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -63,10 +63,23 @@ pub enum Permission {
     SupervisionReport,
     /// Keep the key tasks and projects, the light rules and the Saturday meetings (督查室).
     SupervisionManage,
+    /// The honour wall and an enterprise's party section (public party information; an
+    /// enterprise: its own).
+    PartyPublic,
+    /// Read party organizations, members (masked), designations, alliances, activities,
+    /// meetings and compliance (a branch secretary: the subtree of the organizations they lead).
+    PartyRead,
+    /// Record activities and meetings, apply for designations (a branch secretary: in the subtree).
+    PartyRecord,
+    /// Keep organizations, members, alliances, designation types and meeting rules; review
+    /// designations (party-work staff).
+    PartyManage,
+    /// See a party member's full ID card number, audited (party-work staff).
+    PartyReveal,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 35] = [
+    pub const ALL: [Permission; 40] = [
         Self::UserRead,
         Self::UserWrite,
         Self::UserUnlock,
@@ -102,6 +115,11 @@ impl Permission {
         Self::SupervisionRead,
         Self::SupervisionReport,
         Self::SupervisionManage,
+        Self::PartyPublic,
+        Self::PartyRead,
+        Self::PartyRecord,
+        Self::PartyManage,
+        Self::PartyReveal,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +159,11 @@ impl Permission {
             Self::SupervisionRead => "supervision.read",
             Self::SupervisionReport => "supervision.report",
             Self::SupervisionManage => "supervision.manage",
+            Self::PartyPublic => "party.public",
+            Self::PartyRead => "party.read",
+            Self::PartyRecord => "party.record",
+            Self::PartyManage => "party.manage",
+            Self::PartyReveal => "party.reveal",
         }
     }
 }
@@ -314,6 +337,8 @@ impl Role {
                 VisitManage,
                 SupervisionRead,
                 SupervisionManage,
+                PartyPublic,
+                PartyRead,
             ],
             // The economic development department keeps the registry and the statistics.
             Self::DepartmentStaff => &[
@@ -335,13 +360,35 @@ impl Role {
                 VisitManage,
                 SupervisionRead,
                 SupervisionReport,
+                PartyPublic,
             ],
-            Self::PartyStaff => &[DepartmentRead, ParkRead, EnterpriseRead, TokenOwn, FileUpload, FileRead],
-            Self::BranchSecretary | Self::Worker => &[FileUpload, FileRead],
-            Self::Inspector => &[ParkRead, EnterpriseRead, FileUpload, FileRead],
-            Self::Enterprise => {
-                &[EnterpriseRead, TokenOwn, FileUpload, FileRead, StatsRead, StatsReport, AppealFile, AppealRead]
-            }
+            Self::PartyStaff => &[
+                DepartmentRead,
+                ParkRead,
+                EnterpriseRead,
+                TokenOwn,
+                FileUpload,
+                FileRead,
+                PartyPublic,
+                PartyRead,
+                PartyRecord,
+                PartyManage,
+                PartyReveal,
+            ],
+            Self::BranchSecretary => &[FileUpload, FileRead, PartyPublic, PartyRead, PartyRecord],
+            Self::Worker => &[FileUpload, FileRead, PartyPublic],
+            Self::Inspector => &[ParkRead, EnterpriseRead, FileUpload, FileRead, PartyPublic],
+            Self::Enterprise => &[
+                EnterpriseRead,
+                TokenOwn,
+                FileUpload,
+                FileRead,
+                StatsRead,
+                StatsReport,
+                AppealFile,
+                AppealRead,
+                PartyPublic,
+            ],
             Self::ProvinceObserver => &[ParkRead, EconomyRead],
         }
     }

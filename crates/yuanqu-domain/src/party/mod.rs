@@ -2,6 +2,7 @@
 //! organization tree (no cycles), a member's dates (probation ends after joining), and the
 //! compliance of the regular meetings (三会一课) against required frequencies stored as data.
 
+pub mod designation;
 pub mod meetings;
 
 pub use meetings::{Colour, Every, KindCompliance, MeetingKind, Requirement, Window, compliance};
@@ -76,6 +77,44 @@ pub fn would_cycle<K: Copy + Eq + std::hash::Hash>(parents: &HashMap<K, Option<K
     false
 }
 
+/// The organizations under `roots` (themselves included), in breadth-first order: the reach of
+/// a branch secretary, or the organizations an organization's figures count.
+pub fn subtree<K: Copy + Eq + std::hash::Hash>(parents: &HashMap<K, Option<K>>, roots: &[K]) -> Vec<K> {
+    let mut children: HashMap<K, Vec<K>> = HashMap::new();
+    for (&k, &p) in parents {
+        if let Some(p) = p {
+            children.entry(p).or_default().push(k);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let mut queue: std::collections::VecDeque<K> = roots.iter().copied().collect();
+    while let Some(k) = queue.pop_front() {
+        if !parents.contains_key(&k) || !seen.insert(k) {
+            continue;
+        }
+        out.push(k);
+        queue.extend(children.get(&k).into_iter().flatten().copied());
+    }
+    out
+}
+
+/// Which organization types may sit under which: the working committee at the top only; a
+/// committee under the working committee or a committee; a general branch under either; a
+/// branch under any of those; a workshop branch under a committee, a general branch or a branch.
+pub fn may_sit_under(child: OrgType, parent: Option<OrgType>) -> bool {
+    use OrgType::*;
+    match (child, parent) {
+        (WorkingCommittee, None) => true,
+        (_, None) | (WorkingCommittee, Some(_)) => false,
+        (_, Some(WorkshopBranch)) => false,
+        (Committee, Some(p)) => matches!(p, WorkingCommittee | Committee),
+        (GeneralBranch, Some(p)) => matches!(p, WorkingCommittee | Committee),
+        (Branch, Some(p)) => matches!(p, WorkingCommittee | Committee | GeneralBranch),
+        (WorkshopBranch, Some(p)) => matches!(p, Committee | GeneralBranch | Branch | WorkingCommittee),
+    }
+}
+
 /// A member's standing: full (正式党员) or probationary (预备党员, until a date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
@@ -130,6 +169,21 @@ mod tests {
         assert!(!would_cycle(&parents, 2, 5));
         let broken: HashMap<u32, Option<u32>> = [(1, Some(2)), (2, Some(1)), (3, None)].into_iter().collect();
         assert!(would_cycle(&broken, 3, 1), "a stored cycle is refused, not looped over");
+    }
+
+    #[test]
+    fn a_subtree_holds_the_roots_and_everything_under_them() {
+        let parents: HashMap<u32, Option<u32>> =
+            [(1, None), (2, Some(1)), (3, Some(2)), (4, Some(3)), (5, Some(1)), (6, None)].into_iter().collect();
+        assert_eq!(subtree(&parents, &[2]), [2, 3, 4]);
+        let mut all = subtree(&parents, &[1]);
+        all.sort();
+        assert_eq!(all, [1, 2, 3, 4, 5]);
+        assert_eq!(subtree(&parents, &[4, 3]), [4, 3], "overlapping roots are listed once");
+        assert!(subtree(&parents, &[9]).is_empty(), "an unknown root reaches nothing");
+        assert!(may_sit_under(OrgType::WorkshopBranch, Some(OrgType::Branch)));
+        assert!(!may_sit_under(OrgType::Branch, Some(OrgType::WorkshopBranch)));
+        assert!(!may_sit_under(OrgType::Branch, None));
     }
 
     #[test]
