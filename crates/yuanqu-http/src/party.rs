@@ -1048,6 +1048,20 @@ pub async fn get_activity(
     Ok(Json(activity_detail(&st, &actor, id).await?))
 }
 
+/// A photo or document of an activity.
+#[utoipa::path(get, path = "/api/v1/party/activities/{id}/files/{file_id}", operation_id = "party_activity_file", tag = "party",
+    params(("id" = Uuid, Path), ("file_id" = Uuid, Path)),
+    responses((status = 200, description = "the stored bytes", content_type = "application/octet-stream"),
+        (status = 404, body = Problem)))]
+pub async fn activity_file(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    Path((id, file_id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Response> {
+    let (f, bytes) = act::file(&st.app, &actor, id, file_id).await?;
+    Ok(crate::files::serve_stored(&f, bytes))
+}
+
 // ---------------------------------------------------------------- rules and compliance
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

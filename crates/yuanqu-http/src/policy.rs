@@ -127,6 +127,7 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/api/v1/party/activities", Perm(PartyRead)),
     r("POST", "/api/v1/party/activities", Perm(PartyRecord)),
     r("GET", "/api/v1/party/activities/{id}", Perm(PartyRead)),
+    r("GET", "/api/v1/party/activities/{id}/files/{file_id}", Perm(PartyRead)),
     r("GET", "/api/v1/party/rules", Perm(PartyRead)),
     r("POST", "/api/v1/party/rules", Perm(PartyManage)),
     r("GET", "/api/v1/party/compliance", Perm(PartyRead)),

@@ -260,6 +260,12 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         body: || json!({"action": "award", "awarded_on": "2026-04-21", "certificate_no": "HS-001", "version": 1}),
     },
     IdOp { method: "GET", path: "/api/v1/party/activities/{id}", target: Target::PartyActivity, body: none },
+    IdOp {
+        method: "GET",
+        path: "/api/v1/party/activities/{id}/files/{file_id}",
+        target: Target::PartyActivity,
+        body: none,
+    },
     IdOp { method: "GET", path: "/api/v1/party/enterprises/{id}", target: Target::Enterprise, body: none },
 ];
 

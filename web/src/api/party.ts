@@ -69,7 +69,7 @@ export const party = {
   updateOrg: (id: string, body: NewOrgDto & { version: number }) => unwrap(client.PATCH('/api/v1/party/orgs/{id}', { params: path(id), body })),
   /** The zone's branch-secretary accounts, to link an organization's secretary (party.manage). */
   secretaries: () => unwrap(client.GET('/api/v1/party/secretaries')),
-  meetingsDocxUrl: (id: string, year: number) => `${P}/orgs/${encodeURIComponent(id)}/meetings.docx?year=${year}`,
+  meetingsDocxUrl: (id: string, year: number) => `${P}/orgs/${encodeURIComponent(id)}/meetings/docx?year=${year}`,
 
   members,
   /** Every member of an organization's subtree (pages of 100, the API's limit), e.g. for attendance. */
@@ -88,7 +88,7 @@ export const party = {
   revealMember: (id: string, reason: string) => unwrap(client.POST('/api/v1/party/members/{id}/reveal', { params: path(id), body: { reason } })),
   memberTemplateUrl: `${P}/members/template`,
   memberImportUrl: `${P}/members/import`,
-  exportUrl: `${P}/export.xlsx`,
+  exportUrl: `${P}/export/national`,
 
   designationTypes: () => unwrap(client.GET('/api/v1/party/designation-types')),
   createDesignationType: (body: S['NewDesignationTypeDto']) => unwrap(client.POST('/api/v1/party/designation-types', { body })),
