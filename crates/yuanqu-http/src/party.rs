@@ -21,7 +21,7 @@ use yuanqu_domain::party::{Colour, Every, MeetingKind, Requirement};
 
 use crate::AppState;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{Body, Me, RequestCtxX};
+use crate::extract::{Body, IfMatch, Me, RequestCtxX};
 use crate::sheets::{XLSX, attachment, upload};
 
 fn colour(c: Colour) -> String {
@@ -119,9 +119,6 @@ pub struct NewPartyOrgDto {
     pub last_election_on: Option<NaiveDate>,
     #[serde(default)]
     pub next_election_due: Option<NaiveDate>,
-    /// On a change: the version read.
-    #[serde(default)]
-    pub version: Option<i32>,
 }
 
 fn new_org(b: NewPartyOrgDto) -> NewOrg {
@@ -196,20 +193,62 @@ pub async fn get_org(
     }))
 }
 
-/// Change an organization (a new parent may not make a cycle; 412 on a stale version).
-#[utoipa::path(patch, path = "/api/v1/party/orgs/{id}", operation_id = "party_update_org", tag = "party", request_body = NewPartyOrgDto,
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = PartyOrgDto), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+/// A change to an organization: the fields given (`null` clears an optional one).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyOrgPatchDto {
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_id: Option<Option<Uuid>>,
+    pub org_type: Option<String>,
+    pub name: Option<String>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub enterprise_id: Option<Option<Uuid>>,
+    pub workshop: Option<String>,
+    pub secretary_name: Option<String>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub secretary_user_id: Option<Option<Uuid>>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub founded_on: Option<Option<NaiveDate>>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub last_election_on: Option<Option<NaiveDate>>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub next_election_due: Option<Option<NaiveDate>>,
+}
+
+/// Change an organization (If-Match: the version; a new parent may not make a cycle).
+#[utoipa::path(patch, path = "/api/v1/party/orgs/{id}", operation_id = "party_update_org", tag = "party", request_body = PartyOrgPatchDto,
+    params(("id" = Uuid, Path), ("If-Match" = String, Header)),
+    responses((status = 200, body = PartyOrgDto), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_org(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
     Path(id): Path<Uuid>,
-    Body(b): Body<NewPartyOrgDto>,
+    IfMatch(v): IfMatch,
+    Body(b): Body<PartyOrgPatchDto>,
 ) -> ApiResult<Json<PartyOrgDto>> {
-    let version = b.version.ok_or_else(|| yuanqu_app::AppError::field("version", "required"))?;
-    let v = party::update_org(&st.app, &actor, id, new_org(b), version, &ctx).await?;
-    Ok(Json(org_dto(v)))
+    let cur = party::org(&st.app, &actor, id).await?.row;
+    let n = NewOrg {
+        parent_id: b.parent_id.unwrap_or(cur.parent_id),
+        org_type: b.org_type.unwrap_or(cur.org_type),
+        name: b.name.unwrap_or(cur.name),
+        enterprise_id: b.enterprise_id.unwrap_or(cur.enterprise_id),
+        workshop: b.workshop.unwrap_or(cur.workshop),
+        secretary_name: b.secretary_name.unwrap_or(cur.secretary_name),
+        secretary_user_id: b.secretary_user_id.unwrap_or(cur.secretary_user_id),
+        founded_on: b.founded_on.unwrap_or(cur.founded_on),
+        last_election_on: b.last_election_on.unwrap_or(cur.last_election_on),
+        next_election_due: b.next_election_due.unwrap_or(cur.next_election_due),
+    };
+    let version = i32::try_from(v).map_err(|_| yuanqu_app::AppError::PreconditionFailed)?;
+    let out = party::update_org(&st.app, &actor, id, n, version, &ctx).await?;
+    Ok(Json(org_dto(out)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -238,7 +238,7 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         method: "PATCH",
         path: "/api/v1/party/orgs/{id}",
         target: Target::PartyOrg,
-        body: || json!({"parent_id": null, "org_type": "working_committee", "name": "党工委", "version": 1}),
+        body: || json!({"name": "党工委"}),
     },
     IdOp { method: "GET", path: "/api/v1/party/members/{id}", target: Target::PartyMember, body: none },
     IdOp {

@@ -2,12 +2,13 @@
  * The party-building module's API (党建, `/api/v1/party/…`), on the one client of `client.ts`;
  * types generated from `openapi.json` (`npm run gen:api`).
  */
-import { client, clean, unwrap } from './client';
+import { client, clean, ifMatch, unwrap } from './client';
 import type { components } from './schema';
 
 type S = components['schemas'];
 export type OrgDto = S['PartyOrgDto'];
 export type NewOrgDto = S['NewPartyOrgDto'];
+export type PartyOrgPatchDto = S['PartyOrgPatchDto'];
 export type OrgDetailDto = S['PartyOrgDetail'];
 export type SecretaryAccountDto = S['SecretaryAccountDto'];
 export type MemberDto = S['MemberDto'];
@@ -66,7 +67,8 @@ export const party = {
   orgs: () => unwrap(client.GET('/api/v1/party/orgs')),
   org: (id: string) => unwrap(client.GET('/api/v1/party/orgs/{id}', { params: path(id) })),
   createOrg: (body: NewOrgDto) => unwrap(client.POST('/api/v1/party/orgs', { body })),
-  updateOrg: (id: string, body: NewOrgDto & { version: number }) => unwrap(client.PATCH('/api/v1/party/orgs/{id}', { params: path(id), body })),
+  updateOrg: (id: string, version: number, body: PartyOrgPatchDto) =>
+    unwrap(client.PATCH('/api/v1/party/orgs/{id}', { params: { path: { id }, header: ifMatch(version) }, body })),
   /** The zone's branch-secretary accounts, to link an organization's secretary (party.manage). */
   secretaries: () => unwrap(client.GET('/api/v1/party/secretaries')),
   meetingsDocxUrl: (id: string, year: number) => `${P}/orgs/${encodeURIComponent(id)}/meetings/docx?year=${year}`,

@@ -1391,7 +1391,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an organization (a new parent may not make a cycle; 412 on a stale version). */
+        /** Change an organization (If-Match: the version; a new parent may not make a cycle). */
         patch: operations["party_update_org"];
         trace?: never;
     };
@@ -4206,11 +4206,6 @@ export interface components {
             secretary_name?: string;
             /** Format: uuid */
             secretary_user_id?: string | null;
-            /**
-             * Format: int32
-             * @description On a change: the version read.
-             */
-            version?: number | null;
             workshop?: string;
         };
         NewPlanDto: {
@@ -4461,6 +4456,25 @@ export interface components {
         PartyOrgList: {
             /** @description Parents before children. */
             items: components["schemas"]["PartyOrgDto"][];
+        };
+        /** @description A change to an organization: the fields given (`null` clears an optional one). */
+        PartyOrgPatchDto: {
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            /** Format: date */
+            founded_on?: string | null;
+            /** Format: date */
+            last_election_on?: string | null;
+            name?: string | null;
+            /** Format: date */
+            next_election_due?: string | null;
+            org_type?: string | null;
+            /** Format: uuid */
+            parent_id?: string | null;
+            secretary_name?: string | null;
+            /** Format: uuid */
+            secretary_user_id?: string | null;
+            workshop?: string | null;
         };
         PartyRevealDto: {
             /** @description Why (4–200 characters); audited. */
@@ -8746,7 +8760,9 @@ export interface operations {
     party_update_org: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -8754,7 +8770,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewPartyOrgDto"];
+                "application/json": components["schemas"]["PartyOrgPatchDto"];
             };
         };
         responses: {
@@ -8783,6 +8799,14 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

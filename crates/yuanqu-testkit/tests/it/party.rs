@@ -258,14 +258,7 @@ async fn bad_party_input_is_named_and_nothing_is_half_written() {
     let in_b = member(&t, &party, b, "陈刚", 4).await;
 
     // Organizations: a cycle, a workshop branch without its workshop and enterprise, a branch at the top.
-    let r = t
-        .patch(
-            &format!("/api/v1/party/orgs/{general}"),
-            &party,
-            1,
-            json!({"parent_id": a, "org_type": "general_branch", "name": "甲公司党总支", "version": 1}),
-        )
-        .await;
+    let r = t.patch(&format!("/api/v1/party/orgs/{general}"), &party, 1, json!({"parent_id": a})).await;
     assert_eq!(fields(&r), [("parent_id".into(), "party.org_cycle".into())], "{}", r.text);
     let r = t
         .post(
