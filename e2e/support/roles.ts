@@ -17,21 +17,24 @@ export const ROLE_PERMISSIONS: Record<string, string[]> = {
   zone_leader: [
     'user.read', 'department.read', 'role.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload',
     'file.read', 'stats.read', 'economy.read', 'appeal.file', 'appeal.read', 'appeal.lead', 'appeal.configure',
-    'visit.read', 'visit.manage', 'supervision.read', 'supervision.manage',
+    'visit.read', 'visit.manage', 'supervision.read', 'supervision.manage', 'party.public', 'party.read',
   ],
   department_staff: [
     'department.read', 'park.read', 'enterprise.read', 'enterprise.write', 'token.own', 'file.upload',
     'file.read', 'stats.read', 'stats.review', 'evaluation.manage', 'economy.read', 'appeal.file', 'appeal.read',
-    'appeal.handle', 'visit.read', 'visit.manage', 'supervision.read', 'supervision.report',
+    'appeal.handle', 'visit.read', 'visit.manage', 'supervision.read', 'supervision.report', 'party.public',
   ],
-  party_staff: ['department.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload', 'file.read'],
-  branch_secretary: ['file.upload', 'file.read'],
-  inspector: ['park.read', 'enterprise.read', 'file.upload', 'file.read'],
+  party_staff: [
+    'department.read', 'park.read', 'enterprise.read', 'token.own', 'file.upload', 'file.read', 'party.public',
+    'party.read', 'party.record', 'party.manage', 'party.reveal',
+  ],
+  branch_secretary: ['file.upload', 'file.read', 'party.public', 'party.read', 'party.record'],
+  inspector: ['park.read', 'enterprise.read', 'file.upload', 'file.read', 'party.public'],
   enterprise: [
     'enterprise.read', 'token.own', 'file.upload', 'file.read', 'stats.read', 'stats.report', 'appeal.file',
-    'appeal.read',
+    'appeal.read', 'party.public',
   ],
-  worker: ['file.upload', 'file.read'],
+  worker: ['file.upload', 'file.read', 'party.public'],
   province_observer: ['park.read', 'economy.read'],
 };
 
@@ -81,6 +84,14 @@ export const MENU_PERMISSION: Record<string, string> = {
   svScoreboard: 'supervision.read',
   svDashboard: 'supervision.read',
   svRules: 'supervision.manage',
+  partyOrgs: 'party.read',
+  partyMembers: 'party.read',
+  partyActivities: 'party.read',
+  partyCompliance: 'party.read',
+  partyDesignations: 'party.read',
+  partyHonourWall: 'party.public',
+  partyAlliances: 'party.read',
+  partyDashboard: 'party.read',
 };
 
 /** Menu entries hidden from holders of a permission (enterprise accounts have their own page). */

@@ -80,6 +80,10 @@ const CODES = [
   'supervision.report_conflict', 'supervision.follow_up_done', 'supervision.not_saturday', 'supervision.week_in_future',
   'supervision.due_past', 'supervision.red_not_above_yellow', 'supervision.colour_not_warning',
   'supervision.milestone_format',
+  'party.type_under_parent', 'party.org_cycle', 'party.not_secretary', 'party.member_elsewhere',
+  'party.probation_before_joining', 'party.not_a_member', 'party.birth_not_id_card', 'party.gender_not_id_card',
+  'party.probation_too_long', 'party.joined_under_18', 'party.election_order', 'party.meeting_not_branch',
+  'party.only_for_meetings', 'party.not_in_alliance', 'party.same_org', 'party.period_too_long', 'party.designation_state',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];
@@ -89,7 +93,8 @@ const PERMS = ['user.read', 'user.write', 'user.unlock', 'department.read', 'dep
   'file.upload', 'file.read', 'zone.security', 'export.approve',
   'stats.read', 'stats.report', 'stats.review', 'evaluation.manage', 'economy.read', 'calendar.manage',
   'appeal.file', 'appeal.read', 'appeal.handle', 'appeal.lead', 'appeal.configure', 'notify.manage',
-  'visit.read', 'visit.manage', 'supervision.read', 'supervision.report', 'supervision.manage'];
+  'visit.read', 'visit.manage', 'supervision.read', 'supervision.report', 'supervision.manage',
+  'party.public', 'party.read', 'party.record', 'party.manage', 'party.reveal'];
 for (const l of LOCALES) {
   for (const c of CODES) if (!maps[l].has(`errors.${c}`)) { console.error(`${l}: error code not translated: errors.${c}`); failed++; }
   for (const r of ROLES) if (!maps[l].has(`role.${r}`)) { console.error(`${l}: role not translated: role.${r}`); failed++; }

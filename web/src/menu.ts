@@ -28,6 +28,10 @@ import {
   Medal,
   Odometer,
   Memo,
+  Share,
+  Trophy,
+  StarFilled,
+  Checked,
 } from '@element-plus/icons-vue';
 
 export interface MenuItem {
@@ -119,6 +123,20 @@ export const MENU: MenuGroup[] = [
       { key: 'svScoreboard', path: '/supervision/scoreboard', icon: Medal, perm: 'supervision.read' },
       { key: 'svDashboard', path: '/supervision/dashboard', icon: Odometer, perm: 'supervision.read' },
       { key: 'svRules', path: '/supervision/rules', icon: Setting, perm: 'supervision.manage' },
+    ],
+  },
+  {
+    key: 'party',
+    icon: StarFilled,
+    items: [
+      { key: 'partyOrgs', path: '/party/orgs', icon: Share, perm: 'party.read' },
+      { key: 'partyMembers', path: '/party/members', icon: UserFilled, perm: 'party.read' },
+      { key: 'partyActivities', path: '/party/activities', icon: Calendar, perm: 'party.read' },
+      { key: 'partyCompliance', path: '/party/compliance', icon: Checked, perm: 'party.read' },
+      { key: 'partyDesignations', path: '/party/designations', icon: Flag, perm: 'party.read' },
+      { key: 'partyHonourWall', path: '/party/honour-wall', icon: Trophy, perm: 'party.public' },
+      { key: 'partyAlliances', path: '/party/alliances', icon: Connection, perm: 'party.read' },
+      { key: 'partyDashboard', path: '/party/dashboard', icon: PieChart, perm: 'party.read' },
     ],
   },
   {

@@ -148,7 +148,7 @@ pub struct UserPatchDto {
     pub password: Option<String>,
 }
 
-mod double_option {
+pub(crate) mod double_option {
     use serde::{Deserialize, Deserializer};
     pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(d).map(Some)

@@ -150,7 +150,7 @@ impl AppState {
         party::list_designations, party::apply_designation, party::act_designation, party::honour_wall,
         party::list_alliances, party::create_alliance, party::list_activities, party::create_activity,
         party::get_activity, party::get_rules, party::put_rules, party::compliance, party::dashboard,
-        party::enterprise,
+        party::enterprise, party::export_national, party::meetings_docx, party::activity_file,
         dashboard::economy, dashboard::list_targets, dashboard::set_target,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -276,10 +276,13 @@ fn party_routes(r: Routes) -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/party/activities", get_!(p::list_activities).post(p::create_activity))?;
     let r = r.add(Method::POST, "/api/v1/party/activities", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/party/activities/{id}", get_!(p::get_activity))?;
+    let r = r.add(Method::GET, "/api/v1/party/activities/{id}/files/{file_id}", get_!(p::activity_file))?;
     let r = r.add(Method::GET, "/api/v1/party/rules", get_!(p::get_rules).post(p::put_rules))?;
     let r = r.add(Method::POST, "/api/v1/party/rules", MethodRouter::new())?;
     let r = r.add(Method::GET, "/api/v1/party/compliance", get_!(p::compliance))?;
     let r = r.add(Method::GET, "/api/v1/party/dashboard", get_!(p::dashboard))?;
+    let r = r.add(Method::GET, "/api/v1/party/export/national", get_!(p::export_national))?;
+    let r = r.add(Method::GET, "/api/v1/party/orgs/{id}/meetings/docx", get_!(p::meetings_docx))?;
     r.add(Method::GET, "/api/v1/party/enterprises/{id}", get_!(p::enterprise))
 }
 

@@ -21,7 +21,7 @@ use yuanqu_domain::party::{Colour, Every, MeetingKind, Requirement};
 
 use crate::AppState;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{Body, Me, RequestCtxX};
+use crate::extract::{Body, IfMatch, Me, RequestCtxX};
 use crate::sheets::{XLSX, attachment, upload};
 
 fn colour(c: Colour) -> String {
@@ -119,9 +119,6 @@ pub struct NewPartyOrgDto {
     pub last_election_on: Option<NaiveDate>,
     #[serde(default)]
     pub next_election_due: Option<NaiveDate>,
-    /// On a change: the version read.
-    #[serde(default)]
-    pub version: Option<i32>,
 }
 
 fn new_org(b: NewPartyOrgDto) -> NewOrg {
@@ -196,20 +193,62 @@ pub async fn get_org(
     }))
 }
 
-/// Change an organization (a new parent may not make a cycle; 412 on a stale version).
-#[utoipa::path(patch, path = "/api/v1/party/orgs/{id}", operation_id = "party_update_org", tag = "party", request_body = NewPartyOrgDto,
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = PartyOrgDto), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+/// A change to an organization: the fields given (`null` clears an optional one).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyOrgPatchDto {
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_id: Option<Option<Uuid>>,
+    pub org_type: Option<String>,
+    pub name: Option<String>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub enterprise_id: Option<Option<Uuid>>,
+    pub workshop: Option<String>,
+    pub secretary_name: Option<String>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub secretary_user_id: Option<Option<Uuid>>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub founded_on: Option<Option<NaiveDate>>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub last_election_on: Option<Option<NaiveDate>>,
+    #[serde(default, with = "crate::identity::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub next_election_due: Option<Option<NaiveDate>>,
+}
+
+/// Change an organization (If-Match: the version; a new parent may not make a cycle).
+#[utoipa::path(patch, path = "/api/v1/party/orgs/{id}", operation_id = "party_update_org", tag = "party", request_body = PartyOrgPatchDto,
+    params(("id" = Uuid, Path), ("If-Match" = String, Header)),
+    responses((status = 200, body = PartyOrgDto), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 pub async fn update_org(
     State(st): State<AppState>,
     Me(actor): Me,
     RequestCtxX(ctx): RequestCtxX,
     Path(id): Path<Uuid>,
-    Body(b): Body<NewPartyOrgDto>,
+    IfMatch(v): IfMatch,
+    Body(b): Body<PartyOrgPatchDto>,
 ) -> ApiResult<Json<PartyOrgDto>> {
-    let version = b.version.ok_or_else(|| yuanqu_app::AppError::field("version", "required"))?;
-    let v = party::update_org(&st.app, &actor, id, new_org(b), version, &ctx).await?;
-    Ok(Json(org_dto(v)))
+    let cur = party::org(&st.app, &actor, id).await?.row;
+    let n = NewOrg {
+        parent_id: b.parent_id.unwrap_or(cur.parent_id),
+        org_type: b.org_type.unwrap_or(cur.org_type),
+        name: b.name.unwrap_or(cur.name),
+        enterprise_id: b.enterprise_id.unwrap_or(cur.enterprise_id),
+        workshop: b.workshop.unwrap_or(cur.workshop),
+        secretary_name: b.secretary_name.unwrap_or(cur.secretary_name),
+        secretary_user_id: b.secretary_user_id.unwrap_or(cur.secretary_user_id),
+        founded_on: b.founded_on.unwrap_or(cur.founded_on),
+        last_election_on: b.last_election_on.unwrap_or(cur.last_election_on),
+        next_election_due: b.next_election_due.unwrap_or(cur.next_election_due),
+    };
+    let version = i32::try_from(v).map_err(|_| yuanqu_app::AppError::PreconditionFailed)?;
+    let out = party::update_org(&st.app, &actor, id, n, version, &ctx).await?;
+    Ok(Json(org_dto(out)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1048,6 +1087,20 @@ pub async fn get_activity(
     Ok(Json(activity_detail(&st, &actor, id).await?))
 }
 
+/// A photo or document of an activity.
+#[utoipa::path(get, path = "/api/v1/party/activities/{id}/files/{file_id}", operation_id = "party_activity_file", tag = "party",
+    params(("id" = Uuid, Path), ("file_id" = Uuid, Path)),
+    responses((status = 200, description = "the stored bytes", content_type = "application/octet-stream"),
+        (status = 404, body = Problem)))]
+pub async fn activity_file(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    Path((id, file_id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Response> {
+    let (f, bytes) = act::file(&st.app, &actor, id, file_id).await?;
+    Ok(crate::files::serve_stored(&f, bytes))
+}
+
 // ---------------------------------------------------------------- rules and compliance
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -1376,4 +1429,42 @@ pub async fn enterprise(
             .map(|(id, title, kind, held_on)| RecentActivityDto { id, title, kind, held_on })
             .collect(),
     }))
+}
+
+// ---------------------------------------------------------------- exports
+
+/// Members and organizations in the national party-member system's 26-field collection set (full ID numbers; audited).
+#[utoipa::path(get, path = "/api/v1/party/export/national", operation_id = "party_export_national", tag = "party",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, body = Problem)))]
+pub async fn export_national(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+) -> ApiResult<Response> {
+    let bytes = yuanqu_app::party::export::national(&st.app, &actor, &ctx).await?;
+    Ok(attachment(bytes, XLSX, "party-national.xlsx"))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// Default: this year.
+    pub year: Option<i32>,
+}
+
+/// A branch's regular meetings of a year as a Word document.
+#[utoipa::path(get, path = "/api/v1/party/orgs/{id}/meetings/docx", operation_id = "party_meetings_docx", tag = "party",
+    params(("id" = Uuid, Path), YearQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 404, body = Problem)))]
+pub async fn meetings_docx(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    Path(id): Path<Uuid>,
+    Query(q): Query<YearQuery>,
+) -> ApiResult<Response> {
+    let year = q.year.unwrap_or_else(|| yuanqu_app::enterprise::zone_today(st.app.now()).year());
+    let (bytes, name) = yuanqu_app::party::export::meetings_docx(&st.app, &actor, id, year).await?;
+    Ok(attachment(bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", &name))
 }

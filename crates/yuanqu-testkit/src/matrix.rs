@@ -233,11 +233,12 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         body: || json!({"note": "已落实"}),
     },
     IdOp { method: "GET", path: "/api/v1/party/orgs/{id}", target: Target::PartyOrg, body: none },
+    IdOp { method: "GET", path: "/api/v1/party/orgs/{id}/meetings/docx", target: Target::PartyOrg, body: none },
     IdOp {
         method: "PATCH",
         path: "/api/v1/party/orgs/{id}",
         target: Target::PartyOrg,
-        body: || json!({"parent_id": null, "org_type": "working_committee", "name": "党工委", "version": 1}),
+        body: || json!({"name": "党工委"}),
     },
     IdOp { method: "GET", path: "/api/v1/party/members/{id}", target: Target::PartyMember, body: none },
     IdOp {
@@ -259,6 +260,12 @@ pub const ID_OPERATIONS: &[IdOp] = &[
         body: || json!({"action": "award", "awarded_on": "2026-04-21", "certificate_no": "HS-001", "version": 1}),
     },
     IdOp { method: "GET", path: "/api/v1/party/activities/{id}", target: Target::PartyActivity, body: none },
+    IdOp {
+        method: "GET",
+        path: "/api/v1/party/activities/{id}/files/{file_id}",
+        target: Target::PartyActivity,
+        body: none,
+    },
     IdOp { method: "GET", path: "/api/v1/party/enterprises/{id}", target: Target::Enterprise, body: none },
 ];
 

@@ -208,7 +208,7 @@ client.use(middleware);
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
 /** Unwraps an openapi-fetch result: returns the data or throws an `ApiError`. */
-async function unwrap<T>(call: Promise<Result<T>>, opts: { isLogin?: boolean } = {}): Promise<T> {
+export async function unwrap<T>(call: Promise<Result<T>>, opts: { isLogin?: boolean } = {}): Promise<T> {
   let res: Result<T>;
   try {
     res = await call;
@@ -228,7 +228,7 @@ async function unwrap<T>(call: Promise<Result<T>>, opts: { isLogin?: boolean } =
   throw err;
 }
 
-const ifMatch = (version: number) => ({ 'If-Match': `"${version}"` });
+export const ifMatch = (version: number) => ({ 'If-Match': `"${version}"` });
 
 export interface PageQuery {
   page?: number;
@@ -281,7 +281,7 @@ export interface SvItemQuery {
 }
 
 /** Drops empty strings / null / undefined so they do not reach the query string. */
-function clean<T extends object>(q: T): T {
+export function clean<T extends object>(q: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(q)) if (v !== '' && v !== null && v !== undefined) out[k] = v;
   return out as T;

@@ -1083,6 +1083,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/party/activities/{id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo or document of an activity. */
+        get: operations["party_activity_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/party/alliances": {
         parameters: {
             query?: never;
@@ -1197,6 +1214,23 @@ export interface paths {
         };
         /** An enterprise's party section: its organizations, current designations and latest activities. */
         get: operations["party_enterprise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party/export/national": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members and organizations in the national party-member system's 26-field collection set (full ID numbers; audited). */
+        get: operations["party_export_national"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1357,8 +1391,25 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an organization (a new parent may not make a cycle; 412 on a stale version). */
+        /** Change an organization (If-Match: the version; a new parent may not make a cycle). */
         patch: operations["party_update_org"];
+        trace?: never;
+    };
+    "/api/v1/party/orgs/{id}/meetings/docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A branch's regular meetings of a year as a Word document. */
+        get: operations["party_meetings_docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/party/rules": {
@@ -4155,11 +4206,6 @@ export interface components {
             secretary_name?: string;
             /** Format: uuid */
             secretary_user_id?: string | null;
-            /**
-             * Format: int32
-             * @description On a change: the version read.
-             */
-            version?: number | null;
             workshop?: string;
         };
         NewPlanDto: {
@@ -4410,6 +4456,25 @@ export interface components {
         PartyOrgList: {
             /** @description Parents before children. */
             items: components["schemas"]["PartyOrgDto"][];
+        };
+        /** @description A change to an organization: the fields given (`null` clears an optional one). */
+        PartyOrgPatchDto: {
+            /** Format: uuid */
+            enterprise_id?: string | null;
+            /** Format: date */
+            founded_on?: string | null;
+            /** Format: date */
+            last_election_on?: string | null;
+            name?: string | null;
+            /** Format: date */
+            next_election_due?: string | null;
+            org_type?: string | null;
+            /** Format: uuid */
+            parent_id?: string | null;
+            secretary_name?: string | null;
+            /** Format: uuid */
+            secretary_user_id?: string | null;
+            workshop?: string | null;
         };
         PartyRevealDto: {
             /** @description Why (4–200 characters); audited. */
@@ -7879,6 +7944,37 @@ export interface operations {
             };
         };
     };
+    party_activity_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the stored bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     party_list_alliances: {
         parameters: {
             query?: never;
@@ -8235,6 +8331,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_export_national: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8637,7 +8760,9 @@ export interface operations {
     party_update_org: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -8645,7 +8770,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewPartyOrgDto"];
+                "application/json": components["schemas"]["PartyOrgPatchDto"];
             };
         };
         responses: {
@@ -8674,6 +8799,46 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_meetings_docx: {
+        parameters: {
+            query?: {
+                /** @description Default: this year. */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -397,6 +397,24 @@ pub async fn create(app: &App, actor: &Actor, n: NewActivity, ctx: &RequestCtx) 
     Ok(row.id)
 }
 
+/// A photo or document of an activity in the actor's reach.
+pub async fn file(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    file_id: Uuid,
+) -> Result<(crate::files::StoredFile, Vec<u8>), AppError> {
+    actor.require(Permission::PartyRead)?;
+    actor.require(Permission::FileRead)?;
+    let scope = scope_of(app, actor).await?;
+    let c = app.db.conn();
+    q::activity(&c, &scope, id).await?.ok_or(AppError::NotFound)?;
+    if !q::activity_files(&c, actor.zone_id, &[id]).await?.iter().any(|f| f.file_id == file_id) {
+        return Err(AppError::NotFound);
+    }
+    crate::files::content_for_record(app, actor.zone_id, file_id).await
+}
+
 // ---------------------------------------------------------------- compliance
 
 /// A branch's compliance over a period.

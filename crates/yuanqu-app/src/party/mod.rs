@@ -10,6 +10,7 @@
 
 pub mod activities;
 pub mod designations;
+pub mod export;
 pub mod members;
 pub mod views;
 
@@ -190,12 +191,27 @@ pub(crate) async fn org_views(app: &App, all: &[OrgRow], mine: Vec<OrgRow>) -> R
     let today = crate::enterprise::zone_today(app.now());
     let by_id: BTreeMap<Uuid, OrgRow> = mine.into_iter().map(|o| (o.id, o)).collect();
     let mut out = Vec::with_capacity(by_id.len());
-    // Parents before children: roots (no parent in reach) first, then breadth-first.
-    let roots: Vec<Uuid> =
-        by_id.values().filter(|o| o.parent_id.is_none_or(|p| !by_id.contains_key(&p))).map(|o| o.id).collect();
-    let reach: HashMap<Uuid, Option<Uuid>> = by_id.values().map(|o| (o.id, o.parent_id)).collect();
-    let mut ordered = dom::subtree(&reach, &roots);
-    ordered.retain(|i| by_id.contains_key(i));
+    // Parents before children: roots (no parent in reach) first, then breadth-first; siblings
+    // by name.
+    let mut children: BTreeMap<Option<Uuid>, Vec<&OrgRow>> = BTreeMap::new();
+    for o in by_id.values() {
+        let parent = o.parent_id.filter(|p| by_id.contains_key(p));
+        children.entry(parent).or_default().push(o);
+    }
+    for v in children.values_mut() {
+        v.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
+    }
+    let mut ordered: Vec<Uuid> = Vec::with_capacity(by_id.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut queue: std::collections::VecDeque<Option<Uuid>> = std::collections::VecDeque::from([None]);
+    while let Some(p) = queue.pop_front() {
+        for o in children.get(&p).into_iter().flatten() {
+            if seen.insert(o.id) {
+                ordered.push(o.id);
+                queue.push_back(Some(o.id));
+            }
+        }
+    }
     for id in ordered {
         let Some(row) = by_id.get(&id).cloned() else { continue };
         let (members, probationary) = counts.get(&id).copied().unwrap_or((0, 0));
@@ -259,6 +275,7 @@ fn check_org(
     let workshop = text_field(&mut errors, "workshop", &n.workshop, 100, false);
     let secretary_name = text_field(&mut errors, "secretary_name", &n.secretary_name, 50, false);
     let ty = OrgType::parse(&n.org_type);
+    let cycle = matches!((itself, n.parent_id), (Some(me), Some(p)) if dom::would_cycle(&parents(all), me, p));
     let parent = match n.parent_id {
         Some(p) => match all.iter().find(|o| o.id == p) {
             Some(o) => Some(OrgType::parse(&o.org_type)),
@@ -273,7 +290,7 @@ fn check_org(
         None => errors.push(FieldError::new("org_type", "invalid")),
         Some(t) => {
             let parent_known = n.parent_id.is_none() || parent.is_some();
-            if parent_known && !dom::may_sit_under(t, parent.flatten()) {
+            if parent_known && !cycle && !dom::may_sit_under(t, parent.flatten()) {
                 errors.push(FieldError::new(
                     if n.parent_id.is_none() { "parent_id" } else { "org_type" },
                     if n.parent_id.is_none() { "required" } else { "party.type_under_parent" },
@@ -304,9 +321,7 @@ fn check_org(
     {
         errors.push(FieldError::new("next_election_due", "party.election_order"));
     }
-    if let (Some(me), Some(p)) = (itself, n.parent_id)
-        && dom::would_cycle(&parents(all), me, p)
-    {
+    if cycle {
         errors.push(FieldError::new("parent_id", "party.org_cycle"));
     }
     match (ty, errors.is_empty()) {

@@ -147,10 +147,12 @@ fn own_id(
     evaluation: uuid::Uuid,
     report: uuid::Uuid,
     webhook: uuid::Uuid,
+    party_org: uuid::Uuid,
 ) -> Option<uuid::Uuid> {
     let kind = path.trim_start_matches("/api/v1/").split('/').next().unwrap_or("");
     match kind {
         "webhooks" => Some(webhook),
+        "party" if path.starts_with("/api/v1/party/orgs/") => Some(party_org),
         "evaluations" => Some(evaluation),
         "stats" if path.starts_with("/api/v1/stats/reports/") => Some(report),
         "stats" if path.starts_with("/api/v1/stats/rules/") => {
@@ -181,6 +183,17 @@ async fn cc02_every_patch_and_put_route_needs_if_match_428_missing_412_stale() {
     let w = t.post("/api/v1/webhooks", &admin, json!({"name": "网关", "url": "http://127.0.0.1:9/"})).await;
     assert_eq!(w.status, StatusCode::CREATED, "{}", w.text);
     let webhook: uuid::Uuid = w.body["id"].as_str().unwrap().parse().unwrap();
+    yuanqu_testkit::seed::extra_user(&t.app, &z1, "party", yuanqu_domain::identity::Role::PartyStaff).await.unwrap();
+    let party = t.login("z1", "party", PASSWORD).await;
+    let o = t
+        .post(
+            "/api/v1/party/orgs",
+            &party,
+            json!({"parent_id": null, "org_type": "working_committee", "name": "园区党工委"}),
+        )
+        .await;
+    assert_eq!(o.status, StatusCode::CREATED, "{}", o.text);
+    let party_org: uuid::Uuid = o.body["id"].as_str().unwrap().parse().unwrap();
     let updates: Vec<_> = POLICY.iter().filter(|r| matches!(r.method, "PATCH" | "PUT")).collect();
     assert!(updates.len() >= 3, "the policy table has update routes");
     for rule in updates {
@@ -191,11 +204,12 @@ async fn cc02_every_patch_and_put_route_needs_if_match_428_missing_412_stale() {
             }
             Access::Perm(p) if staff.me["permissions"].as_array().unwrap().iter().any(|x| x == p.code()) => &staff,
             Access::Perm(p) if ent_a.me["permissions"].as_array().unwrap().iter().any(|x| x == p.code()) => &ent_a,
+            Access::Perm(p) if party.me["permissions"].as_array().unwrap().iter().any(|x| x == p.code()) => &party,
             Access::Perm(p) => panic!("{} {}: no seeded account holds {}", rule.method, rule.path, p.code()),
             _ => &admin,
         };
         let path = if rule.path.contains("{id}") {
-            let id = own_id(rule.path, &z1, evaluation, report, webhook)
+            let id = own_id(rule.path, &z1, evaluation, report, webhook, party_org)
                 .unwrap_or_else(|| panic!("{}: add its record kind to own_id", rule.path));
             rule.path.replace("{id}", &id.to_string())
         } else {

@@ -5,8 +5,6 @@
 //! named per field (or row and column for the import) and nothing is half written; another
 //! department and the other zone see nothing.
 
-use std::io::Read;
-
 use axum::http::StatusCode;
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -32,22 +30,9 @@ fn reasons(v: &Value) -> Vec<String> {
     v["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_owned()).collect()
 }
 
-/// The text of a .docx (its paragraphs and table cells, tags dropped).
+/// The text of a .docx.
 fn docx_text(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    let mut out = String::new();
-    let mut in_tag = false;
-    for ch in xml.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    crate::docx_text(bytes).unwrap()
 }
 
 async fn report(t: &TestApp, s: &Session, item: Uuid, pct: i64, reason: &str) -> yuanqu_testkit::Res {
