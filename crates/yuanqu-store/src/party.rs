@@ -414,6 +414,21 @@ pub async fn alliance_members(c: &Conn<'_>, zone_id: Uuid) -> Result<Vec<Allianc
     Ok(alliance_member::Entity::find().filter(alliance_member::Column::ZoneId.eq(zone_id)).all(c.ex()).await?)
 }
 
+/// Joint activities per alliance of the zone (one grouped query).
+pub async fn alliance_activity_counts(c: &Conn<'_>, zone_id: Uuid) -> Result<Vec<(Uuid, i64)>> {
+    use activity::Column as A;
+    Ok(activity::Entity::find()
+        .select_only()
+        .column(A::AllianceId)
+        .expr(Expr::col(A::Id).count())
+        .filter(A::ZoneId.eq(zone_id))
+        .filter(A::AllianceId.is_not_null())
+        .group_by(A::AllianceId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(c.ex())
+        .await?)
+}
+
 pub async fn insert_alliance(c: &Conn<'_>, row: AllianceRow, members: &[AllianceMemberRow]) -> Result<()> {
     alliance::Entity::insert(row.into_active_model().reset_all()).exec_without_returning(c.ex()).await?;
     if !members.is_empty() {

@@ -48,15 +48,7 @@ pub(crate) async fn alliance_views(app: &App, zone_id: Uuid) -> Result<Vec<Allia
     for m in q::alliance_members(&c, zone_id).await? {
         members.entry(m.alliance_id).or_default().push((m.org_id, names.get(&m.org_id).cloned().unwrap_or_default()));
     }
-    let zone = yuanqu_domain::Scope::zone(zone_id);
-    let filter = ActivityFilter::default();
-    let mut counts: HashMap<Uuid, i64> = HashMap::new();
-    // Joint activities: count by alliance (a small table: the zone's alliances' activities).
-    for a in q::alliances(&c, zone_id).await? {
-        let f = ActivityFilter { alliance_id: Some(a.id), ..filter.clone() };
-        let n = q::activities(&c, &zone, &f, crate::PageReq { page: 1, size: 1 }).await?.total as i64;
-        counts.insert(a.id, n);
-    }
+    let counts: HashMap<Uuid, i64> = q::alliance_activity_counts(&c, zone_id).await?.into_iter().collect();
     let mut out: Vec<AllianceView> = q::alliances(&c, zone_id)
         .await?
         .into_iter()

@@ -255,6 +255,7 @@ impl MigrationTrait for Migration {
         m.create_index(index("party_activity", "ix_party_activity_zone_held", &["zone_id", "held_on"])).await?;
         m.create_index(index("party_activity", "ix_party_activity_org_kind_held", &["org_id", "kind", "held_on"]))
             .await?;
+        m.create_index(index("party_activity", "ix_party_activity_alliance", &["alliance_id"])).await?;
 
         m.create_table(
             Table::create()
