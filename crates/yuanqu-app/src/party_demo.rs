@@ -1,8 +1,8 @@
 //! The demo zone's party building (党建, issue 7), fictional names only: the zone's party working
 //! committee (党工委) with its organ branches, the clinic's and the key projects' branches, one
 //! comprehensive committee (综合党委) per industrial park and a joint general branch for the
-//! logistics park; under them a general branch (党总支) in each of eight large enterprises (the
-//! three the demo names among them) with five workshop branches (车间党支部) each — 40 — and
+//! logistics park; under them a general branch (党总支) in each of eight large enterprises (two
+//! of the three the demo names among them) with five workshop branches (车间党支部) each — 40 — and
 //! the branches of other enterprises and of the joint branches of small ones: about 120
 //! organizations. About 2,500 members (valid ID numbers, encrypted with the blind index exactly as
 //! the members' use case stores them; some probationary, some moved during the year); the
@@ -13,7 +13,9 @@
 //! activities: 30 theme activities a year (some held by alliances), study sessions in the
 //! workshops, and the regular meetings (三会一课) with agenda, minutes and attendance, most
 //! branches keeping to the required frequencies, some slipping (yellow) and a few not (red).
-//! The demo account `secretary` is the secretary of 恒安食品's packaging workshop branch.
+//! The demo account `secretary` is the secretary of 安东鞋服's packaging workshop branch. The
+//! first named enterprise (恒安食品, the `enterprise` account's) is left without a party
+//! organization: the browser suite's story builds its first one.
 //!
 //! Deterministic (a seeded generator), inserted in bulk with one audit record. `yuanqu demo
 //! --party-members 5000 --party-years 5` loads the shape of `cargo xtask bench party`.
@@ -287,14 +289,16 @@ fn tree(g: &mut Gen<'_>) {
 
     let cast = g.cast;
     let park_of = |e: &EnterpriseRow| cast.parks.iter().position(|p| *p == e.park_id).unwrap_or(2);
-    // Eight large enterprises with a general branch and five workshop branches each: the
-    // three named ones, then the largest operating industrial enterprise of each of the four
-    // industrial parks, and the next largest machinery one.
-    let operating: Vec<&EnterpriseRow> = cast.enterprises.iter().filter(|e| e.status == "operating").collect();
-    let mut large: Vec<&EnterpriseRow> = cast.enterprises.iter().take(3).collect();
-    let mut by_size: Vec<&EnterpriseRow> = operating.iter().skip(3).copied().filter(|e| park_of(e) < 4).collect();
+    // Eight large enterprises with a general branch and five workshop branches each: the second
+    // and third named ones, then the largest operating industrial enterprises of the four
+    // industrial parks (two of food and of machinery). The first named enterprise has none.
+    let spared = cast.enterprises.first().map(|e| e.id);
+    let operating: Vec<&EnterpriseRow> =
+        cast.enterprises.iter().filter(|e| e.status == "operating" && Some(e.id) != spared).collect();
+    let mut large: Vec<&EnterpriseRow> = cast.enterprises.iter().skip(1).take(2).collect();
+    let mut by_size: Vec<&EnterpriseRow> = operating.iter().skip(2).copied().filter(|e| park_of(e) < 4).collect();
     by_size.sort_by_key(|e| std::cmp::Reverse(e.employees.unwrap_or(0)));
-    for park in [0, 1, 2, 3, 3] {
+    for park in [0, 0, 1, 2, 3, 3] {
         if let Some(e) = by_size.iter().find(|e| park_of(e) == park && !large.iter().any(|l| l.id == e.id)) {
             large.push(e);
         }
@@ -904,11 +908,11 @@ pub async fn load(app: &App, zone_id: Uuid, cast: &Cast, spec: &Spec, by: &By) -
     let period_start = ymd(first_year, 1, 1).max(today - Duration::days(365));
     let (members, moves) = members(&mut g, app, spec.members, period_start)?;
 
-    // The `secretary` account leads the packaging workshop of the first named enterprise, which
+    // The `secretary` account leads the packaging workshop of the second named enterprise, which
     // has slipped a little this year.
     let mut secretary_org = None;
     if let Some((user, name)) = &cast.secretary {
-        let first = cast.enterprises.first().map(|e| e.id);
+        let first = cast.enterprises.get(1).map(|e| e.id);
         let o = g.orgs.iter_mut().find(|o| {
             o.row.org_type == "workshop_branch" && o.row.enterprise_id == first && o.row.workshop.contains("包装")
         });

@@ -55,6 +55,10 @@ async fn a_demo_year_of_party_building_that_the_views_agree_with() {
         enterprises,
     };
     let seeded = party_demo::load(&t.app, z1.zone_id, &cast, &Spec::default(), &by).await.unwrap();
+    // The first named enterprise (the demo's enterprise account's) is left for the browser suite.
+    let orgs = q::zone_orgs(&t.app.db.conn(), z1.zone_id).await.unwrap();
+    assert!(!orgs.iter().any(|o| o.enterprise_id == Some(cast.enterprises[0].id)));
+    assert!(orgs.iter().any(|o| o.enterprise_id == Some(cast.enterprises[1].id) && o.org_type == "workshop_branch"));
     assert!((110..=130).contains(&seeded.orgs), "{seeded:?}");
     assert_eq!(seeded.workshop_branches, 40);
     assert_eq!(seeded.members, 2_500);
