@@ -343,6 +343,7 @@ const en: Messages = {
       name: 'Name',
       gender: 'Gender',
       ethnicity: 'Ethnicity',
+      genderFromIdCard: 'From the ID number',
       defaultEthnicity: 'Han',
       birthOn: 'Birth date',
       birthHint: 'Empty: from the ID card',

@@ -341,6 +341,7 @@ export default {
       name: '姓名',
       gender: '性别',
       ethnicity: '民族',
+      genderFromIdCard: '按身份证号',
       defaultEthnicity: '汉族',
       birthOn: '出生日期',
       birthHint: '留空则按身份证号',
