@@ -83,7 +83,7 @@ const CODES = [
   'party.type_under_parent', 'party.org_cycle', 'party.not_secretary', 'party.member_elsewhere',
   'party.probation_before_joining', 'party.not_a_member', 'party.birth_not_id_card', 'party.gender_not_id_card',
   'party.probation_too_long', 'party.joined_under_18', 'party.election_order', 'party.meeting_not_branch',
-  'party.only_for_meetings', 'party.not_in_alliance', 'party.same_org', 'party.period_too_long', 'party.designation_state',
+  'party.only_for_meetings', 'party.not_in_alliance', 'party.same_org', 'party.period_too_long', 'party.designation_state', 'party.not_probationary', 'party.full_before_joining',
 ];
 const ROLES = ['zone_leader', 'department_staff', 'party_staff', 'branch_secretary', 'inspector', 'enterprise', 'worker',
   'province_observer', 'system_admin', 'security_admin', 'audit_admin'];

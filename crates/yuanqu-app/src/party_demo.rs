@@ -450,6 +450,7 @@ fn members(
                 joined_on: joined,
                 standing: if probationary { "probationary" } else { "full" }.to_owned(),
                 probation_ends_on: probationary.then(|| joined + Duration::days(365)),
+                full_on: None,
                 post,
                 created_at: g.now,
                 version: 1,

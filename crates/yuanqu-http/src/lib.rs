@@ -145,7 +145,7 @@ impl AppState {
         supervision::create_meeting, supervision::get_meeting, supervision::list_follow_ups,
         supervision::follow_up_done, supervision::scoreboard, supervision::dashboard,
         party::list_orgs, party::create_org, party::get_org, party::update_org, party::secretaries,
-        party::list_members, party::create_member, party::get_member, party::move_member, party::reveal_member,
+        party::list_members, party::create_member, party::get_member, party::move_member, party::confirm_member, party::reveal_member,
         party::members_template, party::import_members, party::designation_types, party::create_designation_type,
         party::list_designations, party::apply_designation, party::act_designation, party::honour_wall,
         party::list_alliances, party::create_alliance, party::list_activities, party::create_activity,
@@ -261,6 +261,7 @@ fn party_routes(r: Routes) -> Result<Routes, UndeclaredRoute> {
     let r = r.add(Method::GET, "/api/v1/party/members/{id}", get_!(p::get_member))?;
     let r = r.add(Method::POST, "/api/v1/party/members/{id}/move", on(MethodFilter::POST, p::move_member))?;
     let r = r.add(Method::POST, "/api/v1/party/members/{id}/reveal", on(MethodFilter::POST, p::reveal_member))?;
+    let r = r.add(Method::POST, "/api/v1/party/members/{id}/confirm", on(MethodFilter::POST, p::confirm_member))?;
     let r = r.add(
         Method::GET,
         "/api/v1/party/designation-types",

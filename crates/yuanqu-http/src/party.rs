@@ -285,6 +285,8 @@ pub struct MemberDto {
     /// `full` or `probationary`.
     pub standing: String,
     pub probation_ends_on: Option<NaiveDate>,
+    /// 转正日期: when a probationary member became a full member here.
+    pub full_on: Option<NaiveDate>,
     pub post: String,
     pub version: i32,
 }
@@ -304,6 +306,7 @@ fn member_dto(v: MemberView) -> MemberDto {
         joined_on: v.row.joined_on,
         standing: v.row.standing,
         probation_ends_on: v.row.probation_ends_on,
+        full_on: v.row.full_on,
         post: v.row.post,
         version: v.row.version,
     }
@@ -464,6 +467,29 @@ pub async fn move_member(
 ) -> ApiResult<Json<MemberDto>> {
     let mv = mem::Move { to_org_id: b.to_org_id, moved_on: b.moved_on, reason: b.reason, version: b.version };
     let v = mem::move_to(&st.app, &actor, id, mv, &ctx).await?;
+    Ok(Json(member_dto(v)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmMemberDto {
+    /// 转正日期.
+    pub full_on: NaiveDate,
+    pub version: i32,
+}
+
+/// A probationary member becomes a full member (转正); 409 `party.not_probationary` for a full member.
+#[utoipa::path(post, path = "/api/v1/party/members/{id}/confirm", operation_id = "party_confirm_member", tag = "party", request_body = ConfirmMemberDto,
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn confirm_member(
+    State(st): State<AppState>,
+    Me(actor): Me,
+    RequestCtxX(ctx): RequestCtxX,
+    Path(id): Path<Uuid>,
+    Body(b): Body<ConfirmMemberDto>,
+) -> ApiResult<Json<MemberDto>> {
+    let v = mem::confirm(&st.app, &actor, id, b.full_on, b.version, &ctx).await?;
     Ok(Json(member_dto(v)))
 }
 

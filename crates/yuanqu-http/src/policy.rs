@@ -116,6 +116,7 @@ pub const POLICY: &[Rule] = &[
     r("GET", "/api/v1/party/members/{id}", Perm(PartyRead)),
     r("POST", "/api/v1/party/members/{id}/move", Perm(PartyManage)),
     r("POST", "/api/v1/party/members/{id}/reveal", Perm(PartyReveal)),
+    r("POST", "/api/v1/party/members/{id}/confirm", Perm(PartyManage)),
     r("GET", "/api/v1/party/designation-types", Perm(PartyPublic)),
     r("POST", "/api/v1/party/designation-types", Perm(PartyManage)),
     r("GET", "/api/v1/party/designations", Perm(PartyRead)),

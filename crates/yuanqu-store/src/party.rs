@@ -284,6 +284,23 @@ pub async fn move_member(c: &Conn<'_>, zone_id: Uuid, id: Uuid, to: Uuid, expect
     Ok(r.rows_affected == 1)
 }
 
+/// A probationary member becomes a full member (转正) if still probationary at `expected` (one
+/// conditional UPDATE).
+pub async fn confirm_member(c: &Conn<'_>, zone_id: Uuid, id: Uuid, full_on: NaiveDate, expected: i32) -> Result<bool> {
+    use member::Column as M;
+    let r = member::Entity::update_many()
+        .col_expr(M::Standing, Expr::value("full"))
+        .col_expr(M::FullOn, Expr::value(Some(full_on)))
+        .col_expr(M::Version, Expr::value(expected + 1))
+        .filter(M::Id.eq(id))
+        .filter(M::ZoneId.eq(zone_id))
+        .filter(M::Standing.eq("probationary"))
+        .filter(M::Version.eq(expected))
+        .exec(c.ex())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 pub async fn insert_moves(c: &Conn<'_>, rows: &[MoveRow]) -> Result<()> {
     for chunk in rows.chunks(500) {
         let m: Vec<_> = chunk.iter().cloned().map(|r| r.into_active_model().reset_all()).collect();

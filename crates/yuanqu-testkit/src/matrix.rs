@@ -249,6 +249,12 @@ pub const ID_OPERATIONS: &[IdOp] = &[
     },
     IdOp {
         method: "POST",
+        path: "/api/v1/party/members/{id}/confirm",
+        target: Target::PartyMember,
+        body: || json!({"full_on": "2026-01-05", "version": 1}),
+    },
+    IdOp {
+        method: "POST",
         path: "/api/v1/party/members/{id}/reveal",
         target: Target::PartyMember,
         body: || json!({"reason": "核对党员信息"}),

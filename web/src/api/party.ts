@@ -87,6 +87,8 @@ export const party = {
   member: (id: string) => unwrap(client.GET('/api/v1/party/members/{id}', { params: path(id) })),
   createMember: (body: NewMemberDto) => unwrap(client.POST('/api/v1/party/members', { body })),
   moveMember: (id: string, body: S['MoveMemberDto']) => unwrap(client.POST('/api/v1/party/members/{id}/move', { params: path(id), body })),
+  confirmMember: (id: string, body: S['ConfirmMemberDto']) =>
+    unwrap(client.POST('/api/v1/party/members/{id}/confirm', { params: path(id), body })),
   revealMember: (id: string, reason: string) => unwrap(client.POST('/api/v1/party/members/{id}/reveal', { params: path(id), body: { reason } })),
   memberTemplateUrl: `${P}/members/template`,
   memberImportUrl: `${P}/members/import`,

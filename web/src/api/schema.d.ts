@@ -1325,6 +1325,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/party/members/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A probationary member becomes a full member (转正); 409 `party.not_probationary` for a full member. */
+        post: operations["party_confirm_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/party/members/{id}/move": {
         parameters: {
             query?: never;
@@ -2969,6 +2986,15 @@ export interface components {
             /** Format: date */
             to: string;
         };
+        ConfirmMemberDto: {
+            /**
+             * Format: date
+             * @description 转正日期.
+             */
+            full_on: string;
+            /** Format: int32 */
+            version: number;
+        };
         ContactDto: {
             /** Format: date-time */
             created_at: string;
@@ -3856,6 +3882,11 @@ export interface components {
             birth_on?: string | null;
             education: string;
             ethnicity: string;
+            /**
+             * Format: date
+             * @description 转正日期: when a probationary member became a full member here.
+             */
+            full_on?: string | null;
             /** @description `m` or `f`. */
             gender: string;
             /** Format: uuid */
@@ -8555,6 +8586,63 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    party_confirm_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmMemberDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -69,7 +69,7 @@ pub async fn national(app: &App, actor: &Actor, ctx: &RequestCtx) -> Result<Vec<
             id_card: id_card_of(app, m)?,
             education: m.education.clone(),
             joined_on: Some(m.joined_on),
-            full_on: None,
+            full_on: m.full_on,
             standing: if m.standing == "full" { "正式党员" } else { "预备党员" }.to_owned(),
             probation_ends_on: m.probation_ends_on,
             post: m.post.clone(),

@@ -213,6 +213,7 @@ fn check(
         joined_on: n.joined_on,
         standing: n.standing.clone(),
         probation_ends_on: if n.standing == "probationary" { n.probation_ends_on } else { None },
+        full_on: None,
         post,
         created_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
         version: 1,
@@ -310,6 +311,50 @@ pub async fn move_to(app: &App, actor: &Actor, id: Uuid, mv: Move, ctx: &Request
         })
         .await?;
     let row = MemberRow { org_id: to_org_id, version: version + 1, ..m };
+    views(app, vec![row], &all)?.pop().ok_or(AppError::NotFound)
+}
+
+/// A probationary member becomes a full member (转正) on a day: not before joining, not in the
+/// future; on the version read; audited. A full member → 409 `party.not_probationary`.
+pub async fn confirm(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    full_on: NaiveDate,
+    version: i32,
+    ctx: &RequestCtx,
+) -> Result<MemberView, AppError> {
+    actor.require(Permission::PartyManage)?;
+    let scope = scope_of(app, actor).await?;
+    let c = app.db.conn();
+    let m = q::member(&c, &scope, id).await?.ok_or(AppError::NotFound)?;
+    if m.standing != "probationary" {
+        return Err(AppError::Conflict("party.not_probationary"));
+    }
+    let now = app.now();
+    if full_on > zone_today(now) {
+        return Err(AppError::field("full_on", "date.future"));
+    }
+    if full_on <= m.joined_on {
+        return Err(AppError::field("full_on", "party.full_before_joining"));
+    }
+    let by = By::from(actor);
+    app.db
+        .write(|c| {
+            let (by, ctx) = (by.clone(), ctx.clone());
+            Box::pin(async move {
+                if !q::confirm_member(c, by.zone_id, id, full_on, version).await? {
+                    return Err(AppError::PreconditionFailed);
+                }
+                let e = Entry::new("party.member.confirm", "party_member", Some(id))
+                    .before(serde_json::json!({ "standing": "probationary" }))
+                    .after(serde_json::json!({ "standing": "full", "full_on": full_on }));
+                audit::record(c, now, &by, &ctx, e).await
+            })
+        })
+        .await?;
+    let all = q::zone_orgs(&c, actor.zone_id).await?;
+    let row = MemberRow { standing: "full".to_owned(), full_on: Some(full_on), version: version + 1, ..m };
     views(app, vec![row], &all)?.pop().ok_or(AppError::NotFound)
 }
 

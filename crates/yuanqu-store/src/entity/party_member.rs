@@ -20,6 +20,7 @@ pub struct Model {
     pub joined_on: Date,
     pub standing: String,
     pub probation_ends_on: Option<Date>,
+    pub full_on: Option<Date>,
     pub post: String,
     pub created_at: DateTimeUtc,
     pub version: i32,

@@ -95,6 +95,8 @@ impl MigrationTrait for Migration {
                 // `full` or `probationary`.
                 .col(string_len("standing", 16))
                 .col(date_null("probation_ends_on"))
+                // 转正日期: the day a probationary member became a full member here.
+                .col(date_null("full_on"))
                 .col(string_len("post", 100))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(integer("version"))

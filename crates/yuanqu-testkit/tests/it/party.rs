@@ -392,4 +392,33 @@ async fn bad_party_input_is_named_and_nothing_is_half_written() {
     assert_eq!((r.status, r.body["created"].as_u64()), (StatusCode::OK, Some(2)), "{}", r.text);
     let p = t.get("/api/v1/party/members?standing=probationary", &party).await;
     assert_eq!(p.body["total"], 1);
+
+    // 转正: the probationary member becomes a full member; not before joining; not twice.
+    let zhou = p.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = t
+        .post(&format!("/api/v1/party/members/{zhou}/confirm"), &party, json!({"full_on": "2026-02-01", "version": 1}))
+        .await;
+    assert_eq!(fields(&r), [("full_on".into(), "party.full_before_joining".into())], "{}", r.text);
+    let r = t
+        .post(
+            &format!("/api/v1/party/members/{zhou}/confirm"),
+            &secretary,
+            json!({"full_on": "2026-06-10", "version": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t
+        .post(&format!("/api/v1/party/members/{zhou}/confirm"), &party, json!({"full_on": "2026-06-10", "version": 1}))
+        .await;
+    assert_eq!(
+        (r.body["standing"].as_str(), r.body["full_on"].as_str()),
+        (Some("full"), Some("2026-06-10")),
+        "{}",
+        r.text
+    );
+    let r = t
+        .post(&format!("/api/v1/party/members/{zhou}/confirm"), &party, json!({"full_on": "2026-06-10", "version": 2}))
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "party.not_probationary"));
+    assert_eq!(t.get("/api/v1/party/members?standing=probationary", &party).await.body["total"], 0);
 }
