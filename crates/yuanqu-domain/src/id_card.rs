@@ -93,6 +93,16 @@ impl IdCardNo {
         &self.0
     }
 
+    /// The birth date the number carries (digits 7–14; checked by `parse`).
+    pub fn birth_date(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").ok()
+    }
+
+    /// Whether the number is a man's (the 17th digit odd).
+    pub fn is_male(&self) -> bool {
+        self.0.as_bytes()[16].is_ascii_digit() && (self.0.as_bytes()[16] - b'0') % 2 == 1
+    }
+
     /// `350582********1234`: the region code and the last 4 characters.
     pub fn mask(&self) -> String {
         mask(&self.0)

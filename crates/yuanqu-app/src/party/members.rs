@@ -134,12 +134,7 @@ fn check(
         }
     };
     // Birth date and gender are in the number (digits 7–14; the 17th odd for men).
-    let from_card = id_card.as_ref().and_then(|i| {
-        let s = i.as_str();
-        let birth = NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").ok()?;
-        let male = s.as_bytes()[16].is_ascii_digit() && (s.as_bytes()[16] - b'0') % 2 == 1;
-        Some((birth, if male { "m" } else { "f" }))
-    });
+    let from_card = id_card.as_ref().and_then(|i| Some((i.birth_date()?, if i.is_male() { "m" } else { "f" })));
     let birth_on = match (n.birth_on, from_card) {
         (Some(b), Some((c, _))) if b != c => {
             errors.push(FieldError::new("birth_on", "party.birth_not_id_card"));

@@ -17,10 +17,11 @@ pub mod views;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use yuanqu_domain::identity::Permission;
 use yuanqu_domain::identity::role::ScopeKind;
-use yuanqu_domain::party::{self as dom, OrgType, Requirement};
+pub use yuanqu_domain::party::Rules;
+use yuanqu_domain::party::{self as dom, OrgType};
 use yuanqu_domain::{DataScope, FieldError, Scope};
 use yuanqu_store::party::{self as q, OrgRow, RulesRow};
 
@@ -55,33 +56,6 @@ pub(crate) fn subtree_in(all: &[OrgRow], scope: &Scope, root: Uuid) -> Vec<Uuid>
 }
 
 // ---------------------------------------------------------------- rules
-
-/// The zone's meeting rules: required frequencies and the share (per cent) from which a kind
-/// is yellow rather than red.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rules {
-    pub requirements: Vec<Requirement>,
-    pub yellow_pct: u32,
-}
-
-impl Default for Rules {
-    fn default() -> Self {
-        Self { requirements: Requirement::defaults(), yellow_pct: 75 }
-    }
-}
-
-impl Rules {
-    pub fn check(&self) -> Result<(), Vec<FieldError>> {
-        let mut errors = Requirement::check(&self.requirements).err().unwrap_or_default();
-        if self.requirements.is_empty() {
-            errors.push(FieldError::new("requirements", "required"));
-        }
-        if !(1..=100).contains(&self.yellow_pct) {
-            errors.push(FieldError::new("yellow_pct", "range"));
-        }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
-    }
-}
 
 pub(crate) async fn load_rules(app: &App, zone_id: Uuid) -> Result<(Rules, i32), AppError> {
     match q::rules(&app.db.conn(), zone_id).await? {

@@ -99,6 +99,35 @@ impl Requirement {
     }
 }
 
+/// The zone's meeting rules: required frequencies and the share (per cent) from which a kind
+/// is yellow rather than red.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rules {
+    pub requirements: Vec<Requirement>,
+    pub yellow_pct: u32,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self { requirements: Requirement::defaults(), yellow_pct: 75 }
+    }
+}
+
+impl Rules {
+    /// Checks the rules: the requirements (see [`Requirement::check`]), at least one, and a
+    /// yellow share of 1–100 %.
+    pub fn check(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Requirement::check(&self.requirements).err().unwrap_or_default();
+        if self.requirements.is_empty() {
+            errors.push(FieldError::new("requirements", "required"));
+        }
+        if !(1..=100).contains(&self.yellow_pct) {
+            errors.push(FieldError::new("yellow_pct", "range"));
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
 /// A calendar window `[from, to]` (inclusive days).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {

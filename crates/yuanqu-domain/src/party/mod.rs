@@ -5,7 +5,7 @@
 pub mod designation;
 pub mod meetings;
 
-pub use meetings::{Colour, Every, KindCompliance, MeetingKind, Requirement, Window, compliance};
+pub use meetings::{Colour, Every, KindCompliance, MeetingKind, Requirement, Rules, Window, compliance};
 
 use std::collections::HashMap;
 
